@@ -1,0 +1,1 @@
+"""Faust stream agents (features, monitoring) and the lake archiver."""

@@ -1,0 +1,75 @@
+"""Build and run the Faust worker: feature agents + monitor, with /metrics."""
+
+from __future__ import annotations
+
+import logging
+
+import faust
+from prometheus_client import REGISTRY, start_http_server
+
+from agents.context import AgentContext
+from agents.features import register_feature_agent
+from agents.monitor import register_monitor_agent
+from fresco import devstack
+from fresco.config import FrescoConfig
+from fresco.features.definitions import DEMO_FEATURE_VIEWS
+from fresco.stores.online import open_online_store
+from streams.kafka import EventProducer, ensure_topics
+from streams.lag import LagCollector
+from streams.topics import DELIVERIES, PREDICTIONS
+
+APP_ID = "fresco-agents"
+log = logging.getLogger(__name__)
+
+
+def faust_settings(config: FrescoConfig, bootstrap: str) -> dict:
+    """Settings tuned for a low-latency local broker; see bench/ for the measurements."""
+    return dict(
+        broker=f"kafka://{bootstrap}",
+        store="memory://",
+        topic_partitions=config.topic_partitions,
+        topic_replication_factor=config.replication_factor,
+        consumer_auto_offset_reset="earliest",
+        # The group coordinator holds a join for about half the session timeout.
+        broker_session_timeout=6.0,
+        broker_heartbeat_interval=0.5,
+        broker_rebalance_timeout=6.0,
+        stream_recovery_delay=0.1,
+        broker_max_poll_records=5000,
+        consumer_max_fetch_size=4 * 1024 * 1024,
+        stream_buffer_maxsize=20000,
+        broker_commit_every=20000,
+        broker_commit_interval=1.0,
+        web_enabled=False,
+        producer_linger=0.005,
+    )
+
+
+def create_app(config: FrescoConfig, views=DEMO_FEATURE_VIEWS, with_monitor: bool = True
+               ) -> tuple[faust.App, AgentContext]:
+    bootstrap = devstack.kafka_bootstrap(config)
+    app = faust.App(APP_ID, **faust_settings(config, bootstrap))
+    ctx = AgentContext(config, bootstrap, open_online_store(config),
+                       EventProducer(bootstrap, **{"partitioner": "murmur2_random"}))
+    for view in views:
+        if view.engine == "stream":
+            register_feature_agent(app, view, ctx)
+    if with_monitor:
+        register_monitor_agent(app, ctx)
+    return app, ctx
+
+
+def source_topics(views=DEMO_FEATURE_VIEWS) -> list[str]:
+    return sorted({v.source_topic for v in views if v.engine == "stream"}
+                  | {PREDICTIONS.name, DELIVERIES.name})
+
+
+def run_worker(config: FrescoConfig, loglevel: str = "warning") -> None:
+    bootstrap = devstack.kafka_bootstrap(config)
+    ensure_topics(bootstrap, config.topic_partitions, config.replication_factor)
+    app, _ = create_app(config)
+    REGISTRY.register(LagCollector(bootstrap, {APP_ID: source_topics()}))
+    start_http_server(config.agents_metrics_port, addr="127.0.0.1")
+    log.info("agents /metrics on 127.0.0.1:%s", config.agents_metrics_port)
+    worker = faust.Worker(app, loglevel=loglevel, quiet=True)
+    worker.execute_from_commandline()

@@ -1,0 +1,1 @@
+"""Spark jobs: batch features, backfills, point-in-time training sets, training."""

@@ -1,0 +1,1 @@
+"""The `fresco` command line."""

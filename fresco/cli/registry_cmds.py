@@ -1,0 +1,111 @@
+"""Registry commands: views of the platform log, and rebuilding them from the lake."""
+
+from __future__ import annotations
+
+import click
+
+from fresco.config import load_config
+
+
+def _ctx_config(ctx: click.Context):
+    return load_config(home=ctx.find_root().obj.get("home"))
+
+
+def _state(ctx: click.Context, from_archive: bool = False):
+    from fresco import devstack
+    from fresco.registry.log import archive_events, kafka_events
+    from fresco.registry.state import PlatformState
+
+    config = _ctx_config(ctx)
+    if from_archive:
+        return PlatformState.build(archive_events(config.lake))
+    return PlatformState.build(kafka_events(devstack.kafka_bootstrap(config)))
+
+
+@click.group()
+def registry() -> None:
+    """The platform log and the views built from it."""
+
+
+@registry.command("show")
+@click.option("--from-archive", is_flag=True, help="Build the view from the lake archive, not Kafka.")
+@click.pass_context
+def registry_show(ctx: click.Context, from_archive: bool) -> None:
+    """Summarize features, models, deployments and alerts."""
+    state = _state(ctx, from_archive)
+    click.echo(f"events applied: {state.applied}  rejected: {len(state.rejected)}")
+    click.echo(f"feature views: {len(state.features)}  models: {len(state.models)}  "
+               f"deployments: {len(state.deployments)}  alerts: {len(state.alerts)}")
+    for (name, tag), uuid in sorted(state.deployments.items()):
+        click.echo(f"  {name}@{tag} -> {uuid} (v{state.models[uuid].version})")
+
+
+@registry.command("rebuild")
+@click.option("--restore", is_flag=True, help="Also re-publish archived events to an empty platform.events.")
+@click.pass_context
+def registry_rebuild(ctx: click.Context, restore: bool) -> None:
+    """Rebuild the views from the lake archive (after the memory-only broker restarted)."""
+    from fresco import devstack
+    from fresco.registry.log import restore_topic
+
+    state = _state(ctx, from_archive=True)
+    click.echo(f"rebuilt from archive: {state.applied} events, {len(state.models)} models, "
+               f"{len(state.features)} feature views, {len(state.deployments)} deployments")
+    if restore:
+        config = _ctx_config(ctx)
+        n = restore_topic(devstack.kafka_bootstrap(config), config.lake)
+        click.echo(f"re-published {n} events to platform.events")
+
+
+@click.group()
+def features() -> None:
+    """Feature views registered on the platform log."""
+
+
+@features.command("list")
+@click.option("--entity", default=None, help="Only views of this entity.")
+@click.option("--tag", default=None, help="Only views carrying this tag.")
+@click.pass_context
+def features_list(ctx: click.Context, entity: str | None, tag: str | None) -> None:
+    """List feature views (latest version of each)."""
+    state = _state(ctx)
+    for name, versions in sorted(state.features.items()):
+        v = versions[-1].view
+        if (entity and v.entity != entity) or (tag and tag not in v.tags):
+            continue
+        click.echo(f"{name:<36} v{versions[-1].version:<3} {v.engine:<6} {v.aggregation}/{v.window}  "
+                   f"{v.description}")
+
+
+@features.command("show")
+@click.argument("name")
+@click.pass_context
+def features_show(ctx: click.Context, name: str) -> None:
+    """Show one feature view: definition and versions."""
+    state = _state(ctx)
+    versions = state.features.get(name)
+    if not versions:
+        raise click.ClickException(f"no feature view {name!r}; see `fresco features list`")
+    for fv in versions:
+        click.echo(f"v{fv.version} defined {fv.defined_at:%Y-%m-%d %H:%M:%S}Z by {fv.actor}")
+    for key, value in versions[-1].view.to_payload().items():
+        click.echo(f"  {key}: {value}")
+    used = [m for m in state.models.values() if name in m.config.get("inputs", []) or
+            f"feature:{name}" in m.config.get("inputs", [])]
+    click.echo(f"  used by: {', '.join(f'{m.model_name} v{m.version}' for m in used) or 'no model'}")
+
+
+@click.group()
+def models() -> None:
+    """The model repository (a view of ModelRegistered / ModelDeployed events)."""
+
+
+@models.command("list")
+@click.pass_context
+def models_list(ctx: click.Context) -> None:
+    """List registered models with their holdout metrics and tags."""
+    state = _state(ctx)
+    tags = {uuid: f"{name}@{tag}" for (name, tag), uuid in state.deployments.items()}
+    for m in sorted(state.models.values(), key=lambda m: (m.model_name, m.version)):
+        click.echo(f"{m.model_name:<12} v{m.version:<3} {m.model_uuid}  rmse {m.metrics.get('rmse', float('nan')):8.1f}"
+                   f"  {tags.get(m.model_uuid, '')}")

@@ -1,0 +1,1 @@
+"""The ETD walking skeleton: simulated marketplace, six-stage pipeline, report."""

@@ -1,0 +1,1 @@
+"""Feature definitions and the pure aggregation logic both engines call."""

@@ -1,0 +1,1 @@
+"""Model configs, the shared feature-vector assembly, artifacts."""

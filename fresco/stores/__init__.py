@@ -1,0 +1,1 @@
+"""Storage backends: the online store (Redis/Valkey, Cassandra, memory) and the lake."""

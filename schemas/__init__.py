@@ -1,0 +1,1 @@
+"""Avro contracts (.avsc) for every topic key and value, platform event and lake table."""

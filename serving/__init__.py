@@ -1,0 +1,1 @@
+"""Online prediction: models by tag, online features, prediction log."""

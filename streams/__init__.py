@@ -1,0 +1,1 @@
+"""Kafka transport: topic specs, Avro framing, producers, consumers, admin, lag."""
