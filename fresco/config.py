@@ -86,7 +86,6 @@ def _file_values() -> dict[str, Any]:
 
 def _check_unknown_env() -> None:
     known = {ENV_PREFIX + name.upper() for name in FrescoConfig.model_fields} | {CONFIG_FILE_ENV}
-    known |= {"FRESCO_CASSANDRA_TEST_HOSTS"}
     unknown = sorted(k for k in os.environ if k.startswith(ENV_PREFIX) and k not in known)
     if unknown:
         raise ConfigError(f"unknown configuration variable(s): {', '.join(unknown)}")

@@ -152,7 +152,6 @@ def build_app(config: FrescoConfig, model_name: str = "etd") -> web.Application:
     app.on_startup.append(on_startup)
     app.on_cleanup.append(on_cleanup)
     app.cleanup_ctx.append(flush_loop)
-    app["predictor"] = predictor
     return app
 
 

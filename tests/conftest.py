@@ -13,8 +13,12 @@ import pytest
 from fresco import devstack
 from fresco.config import load_config
 
+# Read before the environment is cleaned: the Cassandra backend suite runs only
+# when a Cassandra cluster is configured this way.
+CASSANDRA_HOSTS = os.environ.get("FRESCO_CASSANDRA_HOSTS")
+
 # Tests own their configuration; a developer's FRESCO_* must not leak in.
-for _name in [k for k in os.environ if k.startswith("FRESCO_") and k != "FRESCO_CASSANDRA_TEST_HOSTS"]:
+for _name in [k for k in os.environ if k.startswith("FRESCO_")]:
     del os.environ[_name]
 
 

@@ -256,6 +256,7 @@ class Demo:
                             expected=len(pairs))
         self.report.live = live
         self.report.live_check = local_metrics(pairs)
+        self.report.live_pairs = pairs
         lags = metric_values(scrape(f"http://127.0.0.1:{c.agents_metrics_port}/metrics"), "fresco_consumer_lag")
         line = (f"live over {int(live['n']):,} joined outcomes: RMSE {live['rmse']:.0f}s, MAE {live['mae']:.0f}s, "
                 f"R2 {live['r2']:.3f}, RMSLE {live['rmsle']:.3f}; consumer lag {int(sum(v for _, v in lags))} "

@@ -28,6 +28,7 @@ class DemoReport:
     holdout: dict[str, dict[str, float]] = field(default_factory=dict)  # model -> metrics
     live: dict[str, float] = field(default_factory=dict)
     live_check: dict[str, float] = field(default_factory=dict)
+    live_pairs: list[tuple[float, float]] = field(default_factory=list)  # (truth, served prediction)
     model_uuid: str = ""
     elapsed_s: float = 0.0
 

@@ -29,8 +29,8 @@ class SimConfig:
     orders_per_restaurant_hour: float = 3.5
     seed: int = 7
     start: datetime = datetime(2026, 11, 2, tzinfo=UTC)
-    busyness_sigma: float = 0.4  # innovation of the hourly log-busyness walk
-    busyness_phi: float = 0.55
+    busyness_sigma: float = 0.25  # innovation of the hourly log-busyness walk
+    busyness_phi: float = 0.85  # persistence: last hour's busyness predicts this hour's
 
 
 @dataclass

@@ -86,8 +86,8 @@ def assemble(config: ModelConfig, request: Mapping[str, Any], event_time: dateti
     return vector
 
 
-ETD_PARAMS = {"max_depth": 6, "eta": 0.08, "subsample": 0.9, "colsample_bytree": 0.9,
-              "min_child_weight": 3, "objective": "reg:squarederror", "num_boost_round": 300,
+ETD_PARAMS = {"max_depth": 4, "eta": 0.05, "subsample": 0.8, "colsample_bytree": 0.9,
+              "min_child_weight": 10, "objective": "reg:squarederror", "num_boost_round": 300,
               "nthread": 2, "seed": 7}
 
 ETD = ModelConfig(

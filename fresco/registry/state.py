@@ -62,8 +62,10 @@ class PlatformState:
         if handler is None:
             self.rejected.append((event.event_id, f"unknown event type {event.event_type}"))
             return
+        rejected_before = len(self.rejected)
         handler(event, event.payload)
-        self.applied += 1
+        if len(self.rejected) == rejected_before:
+            self.applied += 1
 
     def _on_FeatureViewDefined(self, event: PlatformEvent, p: dict) -> None:
         view = FeatureView.from_payload(p)

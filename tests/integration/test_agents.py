@@ -1,0 +1,109 @@
+"""The Faust worker as a real process against the real broker and Valkey."""
+
+import math
+import time
+from datetime import datetime, timedelta, timezone
+
+import pytest
+import redis
+from sklearn.metrics import mean_absolute_error, mean_squared_error, r2_score
+
+from fresco import devstack
+from fresco.procs import metric_values, scrape, spawn_cli, wait_http
+from fresco.stores.redis_store import decode_value
+from streams.avro import SingleObjectCodec, load
+from streams.kafka import EventProducer, read_to_end
+from streams.topics import DEAD_LETTER, DELIVERIES, FEATURE_VALUES, PREDICTIONS, PREP_COMPLETED
+
+pytestmark = pytest.mark.integration
+T0 = datetime(2026, 11, 2, 12, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture(scope="module")
+def worker(config, stack):
+    env = {"FRESCO_HOME": str(config.home), "FRESCO_AGENTS_METRICS_PORT": str(config.agents_metrics_port),
+           "FRESCO_TOPIC_PARTITIONS": str(config.topic_partitions)}
+    child = spawn_cli("agents-test", ["agents", "run"], env, config.home / "logs")
+    url = f"http://127.0.0.1:{config.agents_metrics_port}/metrics"
+    wait_http(child, url)
+    yield url
+    child.stop()
+
+
+def _wait_metric(url, name, expected, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        total = sum(v for _, v in metric_values(scrape(url), name))
+        if total >= expected:
+            return total
+        time.sleep(0.1)
+    raise AssertionError(f"{name} stayed below {expected}")
+
+
+def _prep(order, restaurant, seconds, at):
+    return {"order_id": order, "restaurant_id": restaurant, "prep_time_s": seconds, "event_time": at}
+
+
+def test_rolling_feature_reaches_valkey_and_junk_goes_to_dead_letter(worker, config, bootstrap):
+    producer = EventProducer(bootstrap, partitioner="murmur2_random")
+    events = [_prep("a1", "rA", 600.0, T0), _prep("a2", "rA", 900.0, T0 + timedelta(minutes=30)),
+              _prep("a3", "rA", 1200.0, T0 + timedelta(minutes=60)), _prep("b1", "rB", 300.0, T0)]
+    for e in events:
+        producer.send(PREP_COMPLETED, e)
+    producer.send_raw(PREP_COMPLETED.name, b"k", b"\x00garbage")
+    producer.flush()
+    _wait_metric(worker, "fresco_feature_events_total", len(events) + 1)
+
+    r = redis.Redis.from_url(devstack.redis_url(config))
+    # rA at 13:00: the 12:00 event is exactly 1h old and out -> (900 + 1200) / 2
+    assert decode_value(r.hget("fresco:fv:restaurant.prep_time_mean_1h:rA", "value")) == 1050.0
+    assert decode_value(r.hget("fresco:fv:restaurant.prep_time_mean_1h:rB", "value")) == 300.0
+
+    dead = [SingleObjectCodec(load(DEAD_LETTER.value_schema)).decode(m.value())
+            for m in read_to_end(bootstrap, DEAD_LETTER.name)]
+    mine = [d for d in dead if d["value"] == b"\x00garbage"]
+    assert len(mine) == 1
+    assert mine[0]["step_id"] == "feature:restaurant.prep_time_mean_1h"
+    assert mine[0]["source_topic"] == "prep_completed" and "not Avro" in mine[0]["reason"]
+    counted = metric_values(scrape(worker), "fresco_dead_letters_total")
+    assert sum(v for labels, v in counted if labels["topic"] == "prep_completed") == 1
+
+    values = [SingleObjectCodec(load(FEATURE_VALUES.value_schema)).decode(m.value())
+              for m in read_to_end(bootstrap, FEATURE_VALUES.name)]
+    by_entity = sorted((v["event_time"], v["value"]) for v in values if v["entity_key"] == "rA")
+    assert [v for _, v in by_entity] == [600.0, 750.0, 1050.0]
+
+
+def test_monitor_joins_predictions_with_outcomes_like_sklearn(worker, bootstrap):
+    producer = EventProducer(bootstrap, partitioner="murmur2_random")
+    model = "test-model-uuid"
+    truth = [1000.0, 1500.0, 800.0, 2200.0, 1300.0, 900.0]
+    preds = [1100.0, 1400.0, 950.0, 2000.0, 1350.0, 700.0]
+    for i, (y, p) in enumerate(zip(truth, preds)):
+        oid = f"m-{i}"
+        pred = {"prediction_id": f"p{i}", "request_id": oid, "model_name": "etd", "model_uuid": model,
+                "model_version": 1, "tag": "production", "prediction": p, "features": {"x": 1.0},
+                "event_time": T0, "served_at": T0}
+        outcome = {"order_id": oid, "restaurant_id": "r", "delivery_time_s": y, "order_time": T0,
+                   "event_time": T0 + timedelta(seconds=y)}
+        # outcomes before predictions for half the orders: the join must not care
+        first, second = ((DELIVERIES, outcome), (PREDICTIONS, pred)) if i % 2 else ((PREDICTIONS, pred), (DELIVERIES, outcome))
+        producer.send(*first)
+        producer.send(*second)
+    producer.flush()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        text = scrape(worker)
+        n = [v for labels, v in metric_values(text, "fresco_live_pairs") if labels["model_uuid"] == model]
+        if n and n[0] == len(truth):
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError("monitor did not join all pairs")
+    live = {labels["metric"]: v for labels, v in metric_values(text, "fresco_live_metric")
+            if labels["model_uuid"] == model}
+    assert math.isclose(live["rmse"], math.sqrt(mean_squared_error(truth, preds)), rel_tol=1e-9)
+    assert math.isclose(live["mae"], mean_absolute_error(truth, preds), rel_tol=1e-9)
+    assert math.isclose(live["r2"], r2_score(truth, preds), rel_tol=1e-9)
+    lags = metric_values(text, "fresco_consumer_lag")
+    assert {labels["topic"] for labels, _ in lags} >= {"prep_completed", "predictions", "deliveries"}
