@@ -29,7 +29,7 @@ UPDATES = Counter("fresco_feature_updates", "Feature values emitted", ["feature_
 FRESHNESS = Gauge("fresco_feature_last_event_time_seconds",
                   "Event time of the newest value written online", ["feature_view"])
 
-BATCH_MAX = 2000
+# A batch is flushed when full or after this long, whichever comes first.
 BATCH_WITHIN_S = 0.05
 
 
@@ -99,7 +99,7 @@ def register_feature_agent(app: faust.App, view: FeatureView, ctx: AgentContext)
         UPDATES.labels(view.name).inc(len(emitted))
 
     async def agent(stream):
-        async for events in stream.take_events(BATCH_MAX, within=BATCH_WITHIN_S):
+        async for events in stream.take_events(ctx.config.agent_batch_size, within=BATCH_WITHIN_S):
             await process(events)
 
     return app.agent(source, name=step_id.replace(":", "-"))(agent)

@@ -18,7 +18,6 @@ from streams.kafka import EventProducer, ensure_topics
 from streams.lag import LagCollector
 from streams.topics import DELIVERIES, PREDICTIONS
 
-APP_ID = "fresco-agents"
 log = logging.getLogger(__name__)
 
 
@@ -35,20 +34,16 @@ def faust_settings(config: FrescoConfig, bootstrap: str) -> dict:
         broker_heartbeat_interval=0.5,
         broker_rebalance_timeout=6.0,
         stream_recovery_delay=0.1,
-        broker_max_poll_records=5000,
-        consumer_max_fetch_size=4 * 1024 * 1024,
-        stream_buffer_maxsize=20000,
-        broker_commit_every=20000,
+        # Commit often so lag on /metrics is current; cheap next to per-event dispatch.
         broker_commit_interval=1.0,
         web_enabled=False,
-        producer_linger=0.005,
     )
 
 
 def create_app(config: FrescoConfig, views=DEMO_FEATURE_VIEWS, with_monitor: bool = True
                ) -> tuple[faust.App, AgentContext]:
     bootstrap = devstack.kafka_bootstrap(config)
-    app = faust.App(APP_ID, **faust_settings(config, bootstrap))
+    app = faust.App(config.agents_app_id, **faust_settings(config, bootstrap))
     ctx = AgentContext(config, bootstrap, open_online_store(config),
                        EventProducer(bootstrap, **{"partitioner": "murmur2_random"}))
     for view in views:
@@ -68,8 +63,19 @@ def run_worker(config: FrescoConfig, loglevel: str = "warning") -> None:
     bootstrap = devstack.kafka_bootstrap(config)
     ensure_topics(bootstrap, config.topic_partitions, config.replication_factor)
     app, _ = create_app(config)
-    REGISTRY.register(LagCollector(bootstrap, {APP_ID: source_topics()}))
+    REGISTRY.register(LagCollector(bootstrap, {config.agents_app_id: source_topics()}))
     start_http_server(config.agents_metrics_port, addr="127.0.0.1")
     log.info("agents /metrics on 127.0.0.1:%s", config.agents_metrics_port)
+    quiet_worker(app, loglevel).execute_from_commandline()
+
+
+def quiet_worker(app: faust.App, loglevel: str) -> faust.Worker:
+    """A Faust worker without the terminal spinner.
+
+    With a log level of WARN or above, Faust's spinner sets the root logger to
+    DEBUG so every library debug call builds a LogRecord: ~13% of the agent's
+    CPU in a profile (see bench/README.md).
+    """
     worker = faust.Worker(app, loglevel=loglevel, quiet=True)
-    worker.execute_from_commandline()
+    worker.spinner = None
+    return worker

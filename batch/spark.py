@@ -14,6 +14,7 @@ def spark_session(config: FrescoConfig, app_name: str = "fresco"):
     # Workers must run the same interpreter as the driver (the project venv).
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # local mode: loopback only
     local = config.spark_master.startswith("local")
     builder = (
         SparkSession.builder.master(config.spark_master).appName(app_name)

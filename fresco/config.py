@@ -27,7 +27,6 @@ class FrescoConfig(BaseSettings):
 
     home: Path = Field(Path(".fresco"), description="State folder: dev stack, lake, artifacts")
     kafka_bootstrap: str | None = Field(None, description="host:port list; unset = embedded Tansu")
-    schema_registry_url: str | None = Field(None, description="Confluent schema registry; unset = single-object framing")
     online_store: Literal["redis", "cassandra", "memory"] = "redis"
     redis_url: str | None = Field(None, description="redis://host:port/db; unset = embedded Valkey")
     redis_password: SecretStr | None = None
@@ -43,7 +42,9 @@ class FrescoConfig(BaseSettings):
     serving_tag: str = "production"
     agents_metrics_port: int = Field(9464, ge=0, le=65535)
     archiver_metrics_port: int = Field(9465, ge=0, le=65535)
-    faust_web_port: int = Field(6066, ge=0, le=65535)
+    agents_app_id: str = Field("fresco-agents", description="Faust app id = consumer group of the agents")
+    agent_batch_size: int = Field(2000, ge=1, le=100_000,
+                                  description="events per feature-agent batch (1 = per event)")
 
     @field_validator("home")
     @classmethod

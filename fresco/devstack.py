@@ -8,6 +8,7 @@ command line so a recycled pid is never killed).
 from __future__ import annotations
 
 import json
+import logging
 import os
 import signal
 import socket
@@ -78,8 +79,11 @@ def _port_answers(port: int) -> bool:
 def _kafka_ready(address: str) -> bool:
     from confluent_kafka.admin import AdminClient
 
+    # Refused connections are the expected answer until the broker listens.
+    quiet = logging.getLogger("fresco.devstack.probe")
+    quiet.setLevel(logging.CRITICAL)
     try:
-        AdminClient({"bootstrap.servers": address}).list_topics(timeout=2)
+        AdminClient({"bootstrap.servers": address, "logger": quiet}).list_topics(timeout=2)
         return True
     except Exception:  # noqa: BLE001 - any failure means "not ready yet"
         return False

@@ -29,7 +29,6 @@ from streams.kafka import RDKAFKA_LOGGER, EventProducer, ensure_topics
 from streams.lag import consumer_lag
 from streams.topics import DELIVERIES, ORDERS, PREDICTIONS, PREP_COMPLETED
 
-AGENTS_GROUP = "fresco-agents"
 ARCHIVER_GROUP = "fresco-archiver"
 
 
@@ -257,12 +256,23 @@ class Demo:
         self.report.live = live
         self.report.live_check = local_metrics(pairs)
         self.report.live_pairs = pairs
-        lags = metric_values(scrape(f"http://127.0.0.1:{c.agents_metrics_port}/metrics"), "fresco_consumer_lag")
+        lags = self._settled_lag(f"http://127.0.0.1:{c.agents_metrics_port}/metrics")
         line = (f"live over {int(live['n']):,} joined outcomes: RMSE {live['rmse']:.0f}s, MAE {live['mae']:.0f}s, "
                 f"R2 {live['r2']:.3f}, RMSLE {live['rmsle']:.3f}; consumer lag {int(sum(v for _, v in lags))} "
                 f"over {len(lags)} partitions (/metrics)")
         self.report.lines[6] = line
         self.progress.stage(6, "monitor", line)
+
+
+    @staticmethod
+    def _settled_lag(url: str, timeout: float = 5.0) -> list:
+        """Lag once Faust's periodic commit has caught up with what it processed."""
+        deadline = time.monotonic() + timeout
+        while True:
+            lags = metric_values(scrape(url), "fresco_consumer_lag")
+            if sum(v for _, v in lags) == 0 or time.monotonic() > deadline:
+                return lags
+            time.sleep(0.25)
 
 
 def run_demo(config: FrescoConfig, settings: DemoSettings, progress: Progress | None = None) -> DemoReport:

@@ -54,5 +54,9 @@ class DemoReport:
         if self.holdout:
             verdict = "yes" if self.streaming_feature_helps else "NO"
             out.append(f"  streaming feature carries signal: {verdict}")
+        if self.live and self.live_check:
+            same = abs(self.live["rmse"] - self.live_check["rmse"]) <= 1e-6 * max(1.0, self.live_check["rmse"])
+            out.append(f"\nLive metrics from the monitor agent equal a recomputation over the same "
+                       f"{int(self.live_check['n']):,} (outcome, served prediction) pairs: {'yes' if same else 'NO'}")
         out.append(f"\nfinished in {self.elapsed_s:.0f}s")
         return "\n".join(out)
