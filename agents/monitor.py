@@ -3,14 +3,18 @@
 Both topics are keyed by the Avro-encoded order id and co-partitioned, so each
 worker joins its own partitions. Per model and partition it keeps mergeable
 sufficient statistics (fresco.metrics.RegressionState) in a Faust table and
-exports RMSE, MAE, R² and RMSLE as Prometheus gauges.
+exports RMSE, MAE, R² and RMSLE as Prometheus gauges; an AccuracyWatch raises
+an AlertRaised platform event when live RMSE degrades past its policy.
 """
 
 from __future__ import annotations
 
+import asyncio
+
 import faust
 from prometheus_client import Counter, Gauge
 
+from agents.alerts import AccuracyWatch
 from agents.context import AgentContext
 from fresco.errors import DecodeError
 from fresco.metrics import RegressionState
@@ -24,7 +28,8 @@ LIVE = Gauge("fresco_live_metric", "Live accuracy of a model on joined outcomes"
 LIVE_N = Gauge("fresco_live_pairs", "Joined pairs behind the live metrics", ["model_name", "model_uuid"])
 
 
-def register_monitor_agent(app: faust.App, ctx: AgentContext, label_field: str = "delivery_time_s"):
+def register_monitor_agent(app: faust.App, ctx: AgentContext, watch: AccuracyWatch | None = None,
+                           label_field: str = "delivery_time_s"):
     codecs = {
         PREDICTIONS.name: SingleObjectCodec(load(PREDICTIONS.value_schema)),
         DELIVERIES.name: SingleObjectCodec(load(DELIVERIES.value_schema)),
@@ -38,15 +43,19 @@ def register_monitor_agent(app: faust.App, ctx: AgentContext, label_field: str =
                       schema=faust.Schema(key_type=str, value_type=None, key_serializer="raw",
                                           value_serializer="json"))
 
-    def publish(model_name: str, model_uuid: str) -> None:
-        merged = RegressionState()
+    def merged(model_uuid: str) -> RegressionState:
+        state = RegressionState()
         for key, value in stats.items():
             if key.startswith(model_uuid + "|"):
-                merged = merged.merge(RegressionState.from_dict(value["state"]))
-        for metric, value in merged.summary().items():
+                state = state.merge(RegressionState.from_dict(value["state"]))
+        return state
+
+    def publish(model_name: str, model_uuid: str) -> None:
+        live = merged(model_uuid)
+        for metric, value in live.summary().items():
             if metric != "n":
                 LIVE.labels(model_name, model_uuid, metric).set(value)
-        LIVE_N.labels(model_name, model_uuid).set(merged.n)
+        LIVE_N.labels(model_name, model_uuid).set(live.n)
 
     def complete(side: dict, partition: int) -> None:
         key = f"{side['m']}|{partition}"
@@ -74,6 +83,8 @@ def register_monitor_agent(app: faust.App, ctx: AgentContext, label_field: str =
             if "p" in side and "y" in side:
                 complete(side, message.partition)
                 pending.pop(message.key, None)
+                if watch is not None:
+                    await asyncio.to_thread(watch.check, side["name"], side["m"], merged(side["m"]))
             else:
                 pending[message.key] = side
 

@@ -7,12 +7,14 @@ import logging
 import faust
 from prometheus_client import REGISTRY, start_http_server
 
+from agents.alerts import AccuracyWatch
 from agents.context import AgentContext
 from agents.features import register_feature_agent
 from agents.monitor import register_monitor_agent
 from fresco import devstack
 from fresco.config import FrescoConfig
 from fresco.features.definitions import DEMO_FEATURE_VIEWS
+from fresco.registry.client import PlatformClient
 from fresco.stores.online import open_online_store
 from streams.kafka import EventProducer, ensure_topics
 from streams.lag import LagCollector
@@ -50,7 +52,7 @@ def create_app(config: FrescoConfig, views=DEMO_FEATURE_VIEWS, with_monitor: boo
         if view.engine == "stream":
             register_feature_agent(app, view, ctx)
     if with_monitor:
-        register_monitor_agent(app, ctx)
+        register_monitor_agent(app, ctx, AccuracyWatch(PlatformClient(bootstrap, actor="agent:monitor")))
     return app, ctx
 
 

@@ -107,3 +107,33 @@ def test_monitor_joins_predictions_with_outcomes_like_sklearn(worker, bootstrap)
     assert math.isclose(live["r2"], r2_score(truth, preds), rel_tol=1e-9)
     lags = metric_values(text, "fresco_consumer_lag")
     assert {labels["topic"] for labels, _ in lags} >= {"prep_completed", "predictions", "deliveries"}
+
+
+def test_degraded_live_accuracy_raises_an_alert_event(worker, bootstrap):
+    from fresco.registry.client import PlatformClient
+    from fresco.registry.log import kafka_events
+
+    platform = PlatformClient(bootstrap, actor="test")
+    platform.register_model(model_uuid="alert-model", model_name="etd", run_id="r", artifact_uri="/x.zip",
+                            config={"inputs": []}, features=[], datasets={}, metrics={"rmse": 10.0},
+                            feature_importance={})
+    producer = EventProducer(bootstrap, partitioner="murmur2_random")
+    for i in range(220):
+        oid = f"alert-{i}"
+        producer.send(PREDICTIONS, {"prediction_id": oid, "request_id": oid, "model_name": "etd",
+                                    "model_uuid": "alert-model", "model_version": 1, "tag": "production",
+                                    "prediction": 1000.0 + 100.0, "features": {}, "event_time": T0,
+                                    "served_at": T0})
+        producer.send(DELIVERIES, {"order_id": oid, "restaurant_id": "r", "delivery_time_s": 1000.0,
+                                   "order_time": T0, "event_time": T0})
+    producer.flush()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        alerts = [e for e in kafka_events(bootstrap) if e.event_type == "AlertRaised"]
+        if alerts:
+            break
+        time.sleep(0.3)
+    assert len(alerts) == 1
+    assert alerts[0].payload["alert"] == "live_rmse_degraded" and alerts[0].actor == "agent:monitor"
+    assert alerts[0].payload["value"] == 100.0 and alerts[0].payload["threshold"] == 15.0
+    assert "alert-model" in alerts[0].subject
