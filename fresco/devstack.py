@@ -189,21 +189,21 @@ def status(config: FrescoConfig) -> list[tuple[str, ServiceState, bool]]:
             for name, svc in read_state(config).items()]
 
 
-def kafka_bootstrap(config: FrescoConfig) -> str:
-    if config.kafka_bootstrap:
-        return config.kafka_bootstrap
-    svc = read_state(config).get("kafka")
+def _embedded(config: FrescoConfig, service: str, setting: str) -> ServiceState:
+    svc = read_state(config).get(service)
     if svc is None or not is_alive(svc):
-        raise StackNotRunning("no Kafka configured (FRESCO_KAFKA_BOOTSTRAP) and the embedded "
-                              "broker is not running; start it with `fresco dev up`")
-    return svc.address
+        raise StackNotRunning(f"{setting} is not set and the embedded {service} is not running "
+                              f"(home {config.home}); start it with `fresco dev up`")
+    return svc
+
+
+def kafka_bootstrap(config: FrescoConfig) -> str:
+    """Configured Kafka, else the embedded broker."""
+    return config.kafka_bootstrap or _embedded(config, "kafka", "FRESCO_KAFKA_BOOTSTRAP").address
 
 
 def redis_url(config: FrescoConfig) -> str:
+    """Configured Redis, else the embedded Valkey."""
     if config.redis_url:
         return config.redis_url
-    svc = read_state(config).get("valkey")
-    if svc is None or not is_alive(svc):
-        raise StackNotRunning("no Redis configured (FRESCO_REDIS_URL) and the embedded "
-                              "Valkey is not running; start it with `fresco dev up`")
-    return f"redis://{svc.address}/0"
+    return f"redis://{_embedded(config, 'valkey', 'FRESCO_REDIS_URL').address}/0"

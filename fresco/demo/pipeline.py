@@ -14,8 +14,8 @@ import time
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import Callable
 
-import aiohttp
 
 from fresco import devstack
 from fresco.config import FrescoConfig
@@ -27,7 +27,7 @@ from fresco.procs import Child, metric_values, scrape, spawn_cli, wait_http
 from fresco.registry.client import PlatformClient
 from streams.kafka import RDKAFKA_LOGGER, EventProducer, ensure_topics
 from streams.lag import consumer_lag
-from streams.topics import DELIVERIES, ORDERS, PREDICTIONS, PREP_COMPLETED
+from streams.topics import DELIVERIES, FEATURE_VALUES, ORDERS, PREDICTIONS, PREP_COMPLETED
 
 ARCHIVER_GROUP = "fresco-archiver"
 
@@ -57,48 +57,34 @@ def _produce(producer: EventProducer, data: SimData) -> int:
     return len(data.orders) + len(data.preps) + len(data.deliveries)
 
 
-def wait_caught_up(bootstrap: str, group: str, topics: list[str], progress: Progress, what: str,
-                   children: list[Child], timeout: float = 300.0) -> None:
-    deadline = time.monotonic() + timeout
-    last_note = 0.0
-    while True:
-        lags = consumer_lag(bootstrap, group, topics)
-        total = sum(p.lag for p in lags)
-        if total == 0:
-            return
-        for child in children:
-            if not child.alive():
-                raise FrescoError(f"{child.name} died:\n{child.tail()}")
-        if time.monotonic() > deadline:
-            raise FrescoError(f"{what}: still {total} messages behind after {timeout:.0f}s")
-        if time.monotonic() - last_note > 5:
-            progress.note(f"{what}: {total:,} messages to go")
-            last_note = time.monotonic()
-        time.sleep(0.2)
-
-
-def wait_counter(url: str, metric: str, expected: float, progress: Progress, what: str,
-                 children: list[Child], timeout: float = 300.0) -> None:
-    """Wait until a Prometheus counter (summed over labels) reaches `expected`.
-
-    Counting processed events is exact; committed-offset lag trails by up to one
-    commit interval, which would make every wait at least that long.
-    """
+def wait_until_done(remaining: Callable[[], float], progress: Progress, what: str,
+                    children: list[Child], timeout: float = 300.0, poll_s: float = 0.05) -> None:
+    """Poll `remaining()` until it reaches 0; fail fast if a child process died."""
     deadline = time.monotonic() + timeout
     last_note = time.monotonic()
     while True:
-        done = sum(v for _, v in metric_values(scrape(url), metric))
-        if done >= expected:
+        left = remaining()
+        if left <= 0:
             return
         for child in children:
             if not child.alive():
                 raise FrescoError(f"{child.name} died:\n{child.tail()}")
         if time.monotonic() > deadline:
-            raise FrescoError(f"{what}: processed {done:.0f} of {expected:.0f} after {timeout:.0f}s")
+            raise FrescoError(f"{what}: {left:,.0f} still to go after {timeout:.0f}s")
         if time.monotonic() - last_note > 5:
-            progress.note(f"{what}: {done:,.0f} of {expected:,.0f} processed")
+            progress.note(f"{what}: {left:,.0f} to go")
             last_note = time.monotonic()
-        time.sleep(0.05)
+        time.sleep(poll_s)
+
+
+def lag_left(bootstrap: str, group: str, topics: list[str]) -> Callable[[], float]:
+    return lambda: sum(p.lag for p in consumer_lag(bootstrap, group, topics))
+
+
+def counter_left(url: str, metric: str, expected: float) -> Callable[[], float]:
+    """Counting processed events is exact; committed-offset lag trails by up to one
+    commit interval, which would make every wait at least that long."""
+    return lambda: expected - sum(v for _, v in metric_values(scrape(url), metric))
 
 
 class Demo:
@@ -151,6 +137,10 @@ class Demo:
         self.children.append(child)
         return child
 
+    def _done(self, n: int, stage: str, line: str) -> None:
+        self.report.lines[n] = line
+        self.progress.stage(n, stage, line)
+
     def stop(self) -> None:
         for child in reversed(self.children):
             child.stop()
@@ -161,9 +151,9 @@ class Demo:
 
     # -- stages --------------------------------------------------------------------
     def wait_features(self) -> None:
-        wait_counter(f"http://127.0.0.1:{self.config.agents_metrics_port}/metrics",
-                     "fresco_feature_events_total", self.prep_events_sent, self.progress,
-                     "feature agent", self.children)
+        url = f"http://127.0.0.1:{self.config.agents_metrics_port}/metrics"
+        wait_until_done(counter_left(url, "fresco_feature_events_total", self.prep_events_sent),
+                        self.progress, "feature agent", self.children)
 
     def stage_data(self) -> SimData:
         s = self.settings
@@ -175,8 +165,7 @@ class Demo:
         self.prep_events_sent = len(history.preps)
         line = (f"{len(history.orders):,} orders, {n:,} events over {s.live_start_hour / 24:.1f} simulated days "
                 f"-> topics orders, prep_completed, deliveries ({time.monotonic() - t:.1f}s)")
-        self.report.lines[1] = line
-        self.progress.stage(1, "data", line)
+        self._done(1, "data", line)
         return history
 
     def stage_stream(self, history: SimData) -> None:
@@ -187,15 +176,14 @@ class Demo:
         t = time.monotonic()
         self.wait_features()
         took = time.monotonic() - t
-        wait_caught_up(self.bootstrap, ARCHIVER_GROUP, [ORDERS.name, PREP_COMPLETED.name, DELIVERIES.name,
-                                                        "feature_values"], self.progress, "archiver",
-                       self.children)
+        archived = [ORDERS.name, PREP_COMPLETED.name, DELIVERIES.name, FEATURE_VALUES.name]
+        wait_until_done(lag_left(self.bootstrap, ARCHIVER_GROUP, archived), self.progress, "archiver",
+                        self.children, poll_s=0.2)
         text = scrape(f"http://127.0.0.1:{c.agents_metrics_port}/metrics")
         updates = sum(v for _, v in metric_values(text, "fresco_feature_updates_total"))
         line = (f"restaurant.prep_time_mean_1h (Faust): {int(updates):,} updates -> Valkey + lake "
                 f"(caught up {took:.1f}s after start, incl. group join)")
-        self.report.lines[2] = line
-        self.progress.stage(2, "stream", line)
+        self._done(2, "stream", line)
 
     def stage_batch(self) -> None:
         from batch.features import run_feature_job
@@ -211,8 +199,7 @@ class Demo:
                                          result.online_rows, result.table_uri)
         line = (f"restaurant.prep_time_mean_7d (Spark): {result.rows:,} daily rows -> lake "
                 f"(Parquet by date), {result.online_rows} entities -> Valkey ({time.monotonic() - t:.1f}s)")
-        self.report.lines[3] = line
-        self.progress.stage(3, "batch", line)
+        self._done(3, "batch", line)
 
     def stage_train(self) -> None:
         from batch.pipeline import train_and_register
@@ -227,9 +214,8 @@ class Demo:
         line = (f"etd v{outcome.model.version} ({outcome.model.model_uuid[:8]}) on {outcome.train_rows:,} "
                 f"point-in-time rows: holdout RMSE {m['rmse']:.0f}s, MAE {m['mae']:.0f}s, R2 {m['r2']:.3f}; "
                 f"deployed as etd@{self.config.serving_tag} ({time.monotonic() - t:.1f}s)")
-        self.report.lines[4] = line
         self.report.model_uuid = outcome.model.model_uuid
-        self.progress.stage(4, "train", line)
+        self._done(4, "train", line)
 
     def stage_serve(self) -> list[tuple[float, float]]:
         from fresco.demo.live import run_live
@@ -243,8 +229,7 @@ class Demo:
         line = (f"{result.count:,} HTTP predictions by etd@{c.serving_tag} over {s.live_hours} live hours, "
                 f"p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms (client side), logged to "
                 f"'{PREDICTIONS.name}'")
-        self.report.lines[5] = line
-        self.progress.stage(5, "serve", line)
+        self._done(5, "serve", line)
         return result.pairs
 
     def stage_monitor(self, pairs: list[tuple[float, float]]) -> None:
@@ -257,11 +242,11 @@ class Demo:
         self.report.live_check = local_metrics(pairs)
         self.report.live_pairs = pairs
         lags = self._settled_lag(f"http://127.0.0.1:{c.agents_metrics_port}/metrics")
+        alerts = len(self.platform.state().alerts)
         line = (f"live over {int(live['n']):,} joined outcomes: RMSE {live['rmse']:.0f}s, MAE {live['mae']:.0f}s, "
                 f"R2 {live['r2']:.3f}, RMSLE {live['rmsle']:.3f}; consumer lag {int(sum(v for _, v in lags))} "
-                f"over {len(lags)} partitions (/metrics)")
-        self.report.lines[6] = line
-        self.progress.stage(6, "monitor", line)
+                f"over {len(lags)} partitions (/metrics); accuracy alerts raised: {alerts}")
+        self._done(6, "monitor", line)
 
 
     @staticmethod

@@ -22,7 +22,7 @@ def test_time_parts_use_utc_even_for_other_offsets():
 
 def test_naive_time_is_rejected():
     with pytest.raises(ValueError, match="naive"):
-        assemble(ETD, {}, datetime(2026, 1, 1), {})
+        assemble(ETD, {}, datetime(2026, 1, 1), {})  # noqa: DTZ001 - the point of the test
 
 
 def test_bad_inputs_are_named():
