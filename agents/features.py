@@ -1,21 +1,22 @@
-"""Near-real-time feature agent: one generic agent per stream feature view.
+"""Near-real-time feature agent: one Faust agent per source topic, all its stream views.
 
-Per entity it keeps a RollingWindow (fresco.features.aggregations) in a Faust
-table whose changelog makes it durable; after each batch it writes the latest
-value per entity to the online store and every emitted value to the
-`feature_values` topic, from which the archiver builds the lake feature table.
+Per entity it keeps each view's fold state (fresco.features.fold) in one Faust
+table whose changelog makes it durable. After each batch it writes the newest
+value per (view, entity) to the online store and every emitted value to the
+`feature_values` topic, from which the archiver builds the lake feature tables.
+Invalid and late records go to the dead-letter topic, named by view.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 
 import faust
 from prometheus_client import Counter, Gauge
 
 from agents.context import AgentContext
 from fresco.errors import DecodeError, FrescoError
-from fresco.features.aggregations import RollingWindow
 from fresco.features.definitions import FeatureView
 from fresco.stores.online import OnlineRow
 from fresco.timeutil import from_millis, to_millis, utcnow
@@ -24,79 +25,96 @@ from streams.topics import FEATURE_VALUES, topic
 
 log = logging.getLogger(__name__)
 
-EVENTS = Counter("fresco_feature_events", "Source events processed", ["feature_view"])
+EVENTS = Counter("fresco_feature_events", "Source records processed", ["topic"])
 UPDATES = Counter("fresco_feature_updates", "Feature values emitted", ["feature_view"])
+LATE = Counter("fresco_feature_late_events", "Records older than watermark minus allowed lateness",
+               ["feature_view"])
 FRESHNESS = Gauge("fresco_feature_last_event_time_seconds",
                   "Event time of the newest value written online", ["feature_view"])
+NULLS = Counter("fresco_feature_null_values", "Emitted values that were null", ["feature_view"])
 
 # A batch is flushed when full or after this long, whichever comes first.
 BATCH_WITHIN_S = 0.05
 
 
-def register_feature_agent(app: faust.App, view: FeatureView, ctx: AgentContext):
-    spec = topic(view.source_topic)
+class LateRecord(FrescoError):
+    """The record's event time is older than the view's watermark minus its allowed lateness."""
+
+
+def _parse(view: FeatureView, record: dict) -> tuple[str, int, float]:
+    entity = record.get(view.entity_key)
+    value = record.get(view.value_field)
+    if not isinstance(entity, str) or not entity:
+        raise FrescoError(f"feature:{view.name}: field {view.entity_key!r} is {entity!r}, expected a non-empty string")
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise FrescoError(f"feature:{view.name}: field {view.value_field!r} is {type(value).__name__}, "
+                          f"expected a number")
+    return entity, to_millis(record[view.event_time_field]), float(value)
+
+
+def register_source_agent(app: faust.App, source_topic: str, views: list[FeatureView], ctx: AgentContext):
+    spec = topic(source_topic)
     codec = SingleObjectCodec(load(spec.value_schema))
-    step_id = f"feature:{view.name}"
-    source = app.topic(view.source_topic, key_type=bytes, value_type=bytes,
-                       key_serializer="raw", value_serializer="raw",
-                       partitions=ctx.config.topic_partitions)
-    # Table key = the raw message key, and the producer partitions changelog
-    # records by it, so a table partition always matches its source partition
-    # even when a batch spans partitions.
+    folds = {v.name: v.fold() for v in views}
+    step_id = f"features:{source_topic}"
+    source = app.topic(source_topic, key_type=bytes, value_type=bytes, key_serializer="raw",
+                       value_serializer="raw", partitions=ctx.config.topic_partitions)
+    # Table key = the raw message key, and the producer partitions changelog records
+    # by it, so a table partition always matches its source partition even when a
+    # batch spans partitions. Value: {view name: fold state}.
     table = app.Table(
-        f"{view.name}.state", default=None, partitions=ctx.config.topic_partitions,
+        f"{source_topic}.feature-state", default=None, partitions=ctx.config.topic_partitions,
         use_partitioner=True,
-        schema=faust.Schema(key_type=bytes, value_type=None, key_serializer="raw",
-                            value_serializer="json"),
+        schema=faust.Schema(key_type=bytes, value_type=None, key_serializer="raw", value_serializer="json"),
     )
 
-    def parse(event) -> tuple[str, int, float]:
-        record = codec.decode(event.value)
-        entity = record.get(view.entity_key)
-        value = record.get(view.value_field)
-        if not isinstance(entity, str) or not entity:
-            raise FrescoError(f"{step_id}: field {view.entity_key!r} is {entity!r}, expected a non-empty string")
-        if not isinstance(value, (int, float)):
-            raise FrescoError(f"{step_id}: field {view.value_field!r} is {type(value).__name__}, expected a number")
-        return entity, to_millis(record[spec.event_time_field]), float(value)
-
     async def process(events) -> None:
-        windows: dict[bytes, RollingWindow] = {}
-        entity_of: dict[bytes, str] = {}
-        emitted = []
+        states: dict[bytes, dict] = {}
+        latest: dict[tuple[str, str], tuple[int, float | None]] = {}
+        emitted = defaultdict(int)
         ingest = utcnow()
         for event in events:
             message = event.message
             try:
-                entity, ts, value = parse(event)
-            except (DecodeError, FrescoError) as exc:
+                record = codec.decode(event.value)
+            except DecodeError as exc:
                 ctx.dead_letter(step_id, message, exc)
                 continue
             key = message.key
-            window = windows.get(key)
-            if window is None:
-                window = RollingWindow(view.window_ms, pairs=table.get(key) or ())
-                windows[key] = window
-            entity_of[key] = entity
-            window.add(ts, value)
-            emitted.append({"feature_view": view.name, "entity_key": entity,
-                            "value": window.value_at(ts, view.aggregation),
-                            "event_time": from_millis(ts), "ingest_time": ingest})
-        rows = []
-        for key, window in windows.items():
-            latest = window.latest_ms
-            window.evict(latest)
-            table[key] = window.to_pairs()
-            rows.append(OnlineRow(entity_of[key], {"value": window.value_at(latest, view.aggregation)},
-                                  latest))
-        for record in emitted:
-            ctx.producer.send(FEATURE_VALUES, record)
-        if rows:
-            await ctx.online.awrite(view.name, int(view.ttl.total_seconds()), rows)
-            FRESHNESS.labels(view.name).set(max(r.event_time_ms for r in rows) / 1000)
+            if key not in states:
+                states[key] = dict(table.get(key) or {})
+            for view in views:
+                try:
+                    entity, ts, value = _parse(view, record)
+                except FrescoError as exc:
+                    ctx.dead_letter(f"feature:{view.name}", message, exc)
+                    continue
+                fold = folds[view.name]
+                state = states[key].setdefault(view.name, fold.new_state())
+                watermark = state["wm"]
+                updates = fold.process(state, ts, value)
+                if updates is None:
+                    LATE.labels(view.name).inc()
+                    ctx.dead_letter(f"feature:{view.name}", message, LateRecord(
+                        f"event_time {from_millis(ts).isoformat()} is older than the watermark "
+                        f"{from_millis(watermark).isoformat()} minus allowed lateness {view.allowed_lateness}"))
+                    continue
+                for update in updates:
+                    ctx.producer.send(FEATURE_VALUES, {
+                        "feature_view": view.name, "entity_key": entity, "value": update.value,
+                        "event_time": from_millis(update.event_time_ms), "ingest_time": ingest})
+                    current = latest.get((view.name, entity))
+                    if current is None or update.event_time_ms >= current[0]:
+                        latest[(view.name, entity)] = (update.event_time_ms, update.value)
+                    emitted[view.name] += 1
+                    NULLS.labels(view.name).inc(update.value is None)
+        for key, state in states.items():
+            table[key] = state
+        await _write_online(ctx, views, latest)
         await ctx.flush()
-        EVENTS.labels(view.name).inc(len(events))
-        UPDATES.labels(view.name).inc(len(emitted))
+        EVENTS.labels(source_topic).inc(len(events))
+        for name, n in emitted.items():
+            UPDATES.labels(name).inc(n)
 
     async def agent(stream):
         async for events in stream.take_events(ctx.config.agent_batch_size, within=BATCH_WITHIN_S):
@@ -104,3 +122,13 @@ def register_feature_agent(app: faust.App, view: FeatureView, ctx: AgentContext)
 
     return app.agent(source, name=step_id.replace(":", "-"))(agent)
 
+
+async def _write_online(ctx: AgentContext, views: list[FeatureView], latest: dict) -> None:
+    for view in views:
+        if not view.online:
+            continue
+        rows = [OnlineRow(entity, {"value": value}, ts)
+                for (name, entity), (ts, value) in latest.items() if name == view.name]
+        if rows:
+            await ctx.online.awrite(view.name, int(view.ttl.total_seconds()), rows)
+            FRESHNESS.labels(view.name).set(max(r.event_time_ms for r in rows) / 1000)

@@ -9,11 +9,10 @@ from prometheus_client import REGISTRY, start_http_server
 
 from agents.alerts import AccuracyWatch
 from agents.context import AgentContext
-from agents.features import register_feature_agent
+from agents.features import register_source_agent
 from agents.monitor import register_monitor_agent
 from fresco import devstack
 from fresco.config import FrescoConfig
-from fresco.features.definitions import DEMO_FEATURE_VIEWS
 from fresco.registry.client import PlatformClient
 from fresco.stores.online import open_online_store
 from streams.kafka import EventProducer, ensure_topics
@@ -42,21 +41,30 @@ def faust_settings(config: FrescoConfig, bootstrap: str) -> dict:
     )
 
 
-def create_app(config: FrescoConfig, views=DEMO_FEATURE_VIEWS, with_monitor: bool = True
-               ) -> tuple[faust.App, AgentContext]:
+def registered_stream_views(bootstrap: str) -> list:
+    """The latest version of every feature view registered for the stream engine."""
+    state = PlatformClient(bootstrap, actor="agent:features").state()
+    return [versions[-1].view for versions in state.features.values()
+            if versions[-1].view.engine == "stream"]
+
+
+def create_app(config: FrescoConfig, views, with_monitor: bool = True) -> tuple[faust.App, AgentContext]:
     bootstrap = devstack.kafka_bootstrap(config)
     app = faust.App(config.agents_app_id, **faust_settings(config, bootstrap))
     ctx = AgentContext(config, bootstrap, open_online_store(config),
                        EventProducer(bootstrap, **{"partitioner": "murmur2_random"}))
+    by_topic: dict[str, list] = {}
     for view in views:
         if view.engine == "stream":
-            register_feature_agent(app, view, ctx)
+            by_topic.setdefault(view.source_topic, []).append(view)
+    for source_topic, topic_views in sorted(by_topic.items()):
+        register_source_agent(app, source_topic, topic_views, ctx)
     if with_monitor:
         register_monitor_agent(app, ctx, AccuracyWatch(PlatformClient(bootstrap, actor="agent:monitor")))
     return app, ctx
 
 
-def source_topics(views=DEMO_FEATURE_VIEWS) -> list[str]:
+def source_topics(views) -> list[str]:
     return sorted({v.source_topic for v in views if v.engine == "stream"}
                   | {PREDICTIONS.name, DELIVERIES.name})
 
@@ -64,8 +72,11 @@ def source_topics(views=DEMO_FEATURE_VIEWS) -> list[str]:
 def run_worker(config: FrescoConfig, loglevel: str = "warning") -> None:
     bootstrap = devstack.kafka_bootstrap(config)
     ensure_topics(bootstrap, config.topic_partitions, config.replication_factor)
-    app, _ = create_app(config)
-    REGISTRY.register(LagCollector(bootstrap, {config.agents_app_id: source_topics()}))
+    # Views registered later need a worker restart: Faust agents are fixed at start.
+    views = registered_stream_views(bootstrap)
+    log.warning("feature agents for: %s", ", ".join(v.name for v in views) or "no stream feature views")
+    app, _ = create_app(config, views)
+    REGISTRY.register(LagCollector(bootstrap, {config.agents_app_id: source_topics(views)}))
     start_http_server(config.agents_metrics_port, addr="127.0.0.1")
     log.info("agents /metrics on 127.0.0.1:%s", config.agents_metrics_port)
     quiet_worker(app, loglevel).execute_from_commandline()

@@ -17,12 +17,20 @@ from streams.avro import SingleObjectCodec, load
 from streams.topics import TopicSpec
 
 
+# Arrival order: archive time separates broker lifetimes (offsets restart with a
+# memory-only broker), offset orders records within one.
+ARRIVAL_COLUMNS = ("_archived_at", "_partition", "_offset")
+
+
 def read_archive(spark: SparkSession, lake_root: str, spec: TopicSpec) -> DataFrame:
+    """Decoded records plus ARRIVAL_COLUMNS: their arrival order on the topic."""
     avro = load(spec.value_schema)
     arrow = lake.arrow_schema(avro)
-    spark_schema = from_arrow_schema(arrow)
+    spark_schema = (from_arrow_schema(arrow).add("_archived_at", "timestamp")
+                    .add("_partition", "int").add("_offset", "long"))
     path = lake.table_uri(lake_root, "archive", spec.name)
-    raw = spark.read.parquet(path).select("record_id", "value").dropDuplicates(["record_id"])
+    raw = (spark.read.parquet(path).select("record_id", "value", "ingest_time", "partition", "offset")
+           .dropDuplicates(["record_id"]))
     fields = arrow.names
     schema_name = spec.value_schema
 
@@ -30,16 +38,18 @@ def read_archive(spark: SparkSession, lake_root: str, spec: TopicSpec) -> DataFr
         codec = SingleObjectCodec(load(schema_name))
         for batch in batches:
             rows = []
-            for value in batch["value"]:
+            arrival = zip(batch["ingest_time"], batch["partition"], batch["offset"])
+            for value, (archived_at, partition, offset) in zip(batch["value"], arrival):
                 try:
-                    rows.append(codec.decode(value))
+                    rows.append({**codec.decode(value), "_archived_at": archived_at,
+                                 "_partition": partition, "_offset": offset})
                 except DecodeError:
                     # The archiver dead-lettered these bytes when it archived them.
                     continue
-            frame = pd.DataFrame.from_records(rows, columns=fields)
+            frame = pd.DataFrame.from_records(rows, columns=[*fields, *ARRIVAL_COLUMNS])
             for name in fields:  # timestamps come back tz-aware UTC from fastavro
                 if str(arrow.field(name).type).startswith("timestamp"):
                     frame[name] = pd.to_datetime(frame[name], utc=True)
             yield frame
 
-    return raw.select("value").mapInPandas(decode, spark_schema)
+    return raw.mapInPandas(decode, spark_schema)

@@ -17,41 +17,36 @@ from pyspark.sql import functions as F
 from pyspark.sql.pandas.types import from_arrow_schema
 from pyspark.sql.window import Window
 
-from fresco.features.aggregations import rolling_values, snapshot_values
 from fresco.features.definitions import FeatureView
 from fresco.stores import lake
 from fresco.stores.online import OnlineRow, OnlineStore
 from fresco.timeutil import from_millis, utcnow
-from batch.archive import read_archive
+from batch.archive import ARRIVAL_COLUMNS, read_archive
 from streams.avro import load
 from streams.topics import topic
 
-DAY_MS = 86_400_000
 FEATURE_ROW = lake.arrow_schema(load("lake/feature_row"))
 
 
 def feature_rows(events: DataFrame, view: FeatureView, ingest_time: datetime) -> DataFrame:
-    """events: the source records (entity key field, value field, event_time)."""
-    key, value_field = view.entity_key, view.value_field
-    window_ms, agg, engine = view.window_ms, view.aggregation, view.engine
-    frame = events.select(F.col(key).alias("entity_key"),
-                          (F.unix_millis(F.col("event_time"))).alias("ts"),
-                          F.col(value_field).cast("double").alias("v"))
+    """Fold each entity's records in arrival order with the view's FeatureFold.
+
+    events: decoded source records with the view's entity key, value and event
+    time fields, plus ARRIVAL_COLUMNS (see batch.archive.read_archive).
+    """
+    fold = view.fold()
+    frame = events.select(F.col(view.entity_key).alias("entity_key"),
+                          F.unix_millis(F.col(view.event_time_field)).alias("ts"),
+                          F.col(view.value_field).cast("double").alias("v"),
+                          *ARRIVAL_COLUMNS)
 
     def per_entity(pdf: pd.DataFrame) -> pd.DataFrame:
-        pairs = list(zip(pdf["ts"].tolist(), pdf["v"].tolist()))
-        if engine == "stream":
-            out = rolling_values(pairs, window_ms, agg)
-        else:
-            # Snapshots at each UTC midnight the data has reached, never ahead of it:
-            # a value stamped in the future would reach serving before training could see it.
-            first = min(ts for ts, _ in pairs) // DAY_MS + 1
-            last = max(ts for ts, _ in pairs) // DAY_MS
-            out = snapshot_values(pairs, window_ms, agg, [d * DAY_MS for d in range(first, last + 1)])
+        pdf = pdf.sort_values(list(ARRIVAL_COLUMNS), kind="stable")
+        updates, _late = fold.run(zip(pdf["ts"].tolist(), pdf["v"].tolist()))
         return pd.DataFrame({
             "entity_key": pdf["entity_key"].iloc[0],
-            "value": [v for _, v in out],
-            "event_time": pd.to_datetime([t for t, _ in out], unit="ms", utc=True),
+            "value": pd.array([u.value for u in updates], dtype="Float64"),
+            "event_time": pd.to_datetime([u.event_time_ms for u in updates], unit="ms", utc=True),
             "ingest_time": pd.Timestamp(ingest_time),
         })
 
@@ -89,15 +84,16 @@ def push_latest(rows: DataFrame, view: FeatureView, store: OnlineStore) -> int:
 def run_feature_job(spark: SparkSession, lake_root: str, view: FeatureView, store: OnlineStore | None,
                     start: datetime | None = None, end: datetime | None = None) -> BackfillResult:
     events = read_archive(spark, lake_root, topic(view.source_topic))
-    if start is not None:  # events before start still feed the first windows
-        events = events.filter(F.col("event_time") >= F.lit(start - view.window))
+    if start is not None and view.window_kind != "lifetime":
+        # Records before `start` still feed the first windows in range.
+        events = events.filter(F.col(view.event_time_field) >= F.lit(start - view.window - view.allowed_lateness))
     if end is not None:
-        events = events.filter(F.col("event_time") < F.lit(end))
+        events = events.filter(F.col(view.event_time_field) < F.lit(end))
     rows = feature_rows(events, view, utcnow())
     if start is not None:
         rows = rows.filter(F.col("event_time") >= F.lit(start))
     if end is not None:
-        # batch snapshots at midnight `end` summarize the last day in range
+        # a window ending exactly at `end` summarizes the last records in range
         rows = rows.filter(F.col("event_time") <= F.lit(end))
     rows = rows.cache()
     count = rows.count()

@@ -20,6 +20,8 @@ from confluent_kafka import Consumer, TopicPartition
 from bench.common import table
 from fresco.config import FrescoConfig
 from fresco.demo.simulate import SimConfig, simulate
+from fresco.features.definitions import DEMO_FEATURE_VIEWS
+from fresco.registry.client import PlatformClient
 from fresco.procs import metric_values, scrape, spawn_cli, wait_http
 from fresco import devstack
 from streams.avro import SingleObjectCodec, load
@@ -94,6 +96,9 @@ def fresco_agent(config: FrescoConfig, n: int, batch: int) -> float:
 
 def run(config: FrescoConfig, n: int = 100_000, n_per_event: int = 10_000) -> str:
     bootstrap = devstack.kafka_bootstrap(config)
+    platform = PlatformClient(bootstrap, actor="bench")
+    for view in DEMO_FEATURE_VIEWS:
+        platform.define_feature_view(view)
     produce(config, n)
     rows = []
     floor = bare_loop(bootstrap, n, config.topic_partitions)

@@ -21,6 +21,12 @@ T0 = datetime(2026, 11, 2, 12, 0, tzinfo=timezone.utc)
 
 @pytest.fixture(scope="module")
 def worker(config, stack):
+    from fresco.features.definitions import DEMO_FEATURE_VIEWS
+    from fresco.registry.client import PlatformClient
+
+    platform = PlatformClient(stack["kafka"].address, actor="test")
+    for view in DEMO_FEATURE_VIEWS:  # the worker runs what the registry holds
+        platform.define_feature_view(view)
     env = {"FRESCO_HOME": str(config.home), "FRESCO_AGENTS_METRICS_PORT": str(config.agents_metrics_port),
            "FRESCO_TOPIC_PARTITIONS": str(config.topic_partitions)}
     child = spawn_cli("agents-test", ["agents", "run"], env, config.home / "logs")
