@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql.pandas.types import from_arrow_schema
+from pyspark.sql.types import IntegerType, LongType, TimestampType
 
 from fresco.errors import DecodeError
 from fresco.stores import lake
@@ -26,8 +27,8 @@ def read_archive(spark: SparkSession, lake_root: str, spec: TopicSpec) -> DataFr
     """Decoded records plus ARRIVAL_COLUMNS: their arrival order on the topic."""
     avro = load(spec.value_schema)
     arrow = lake.arrow_schema(avro)
-    spark_schema = (from_arrow_schema(arrow).add("_archived_at", "timestamp")
-                    .add("_partition", "int").add("_offset", "long"))
+    spark_schema = (from_arrow_schema(arrow).add("_archived_at", TimestampType())
+                    .add("_partition", IntegerType()).add("_offset", LongType()))
     path = lake.table_uri(lake_root, "archive", spec.name)
     raw = (spark.read.parquet(path).select("record_id", "value", "ingest_time", "partition", "offset")
            .dropDuplicates(["record_id"]))

@@ -54,11 +54,12 @@ def test_rolling_feature_reaches_valkey_and_junk_goes_to_dead_letter(worker, con
     producer = EventProducer(bootstrap, partitioner="murmur2_random")
     events = [_prep("a1", "rA", 600.0, T0), _prep("a2", "rA", 900.0, T0 + timedelta(minutes=30)),
               _prep("a3", "rA", 1200.0, T0 + timedelta(minutes=60)), _prep("b1", "rB", 300.0, T0)]
-    for e in events:
+    late = _prep("a0", "rA", 9999.0, T0 + timedelta(minutes=45))  # 15 min behind 13:00, lateness 10 min
+    for e in [*events, late]:
         producer.send(PREP_COMPLETED, e)
     producer.send_raw(PREP_COMPLETED.name, b"k", b"\x00garbage")
     producer.flush()
-    _wait_metric(worker, "fresco_feature_events_total", len(events) + 1)
+    _wait_metric(worker, "fresco_feature_events_total", len(events) + 2)
 
     r = redis.Redis.from_url(devstack.redis_url(config))
     # rA at 13:00: the 12:00 event is exactly 1h old and out -> (900 + 1200) / 2
@@ -69,10 +70,14 @@ def test_rolling_feature_reaches_valkey_and_junk_goes_to_dead_letter(worker, con
             for m in read_to_end(bootstrap, DEAD_LETTER.name)]
     mine = [d for d in dead if d["value"] == b"\x00garbage"]
     assert len(mine) == 1
-    assert mine[0]["step_id"] == "feature:restaurant.prep_time_mean_1h"
+    assert mine[0]["step_id"] == "features:prep_completed"
     assert mine[0]["source_topic"] == "prep_completed" and "not Avro" in mine[0]["reason"]
+    late_letters = [d for d in dead if d["error_type"] == "LateRecord"]
+    assert len(late_letters) == 1 and late_letters[0]["step_id"] == "feature:restaurant.prep_time_mean_1h"
+    assert "older than the watermark 2026-11-02T13:00:00+00:00" in late_letters[0]["reason"]
     counted = metric_values(scrape(worker), "fresco_dead_letters_total")
-    assert sum(v for labels, v in counted if labels["topic"] == "prep_completed") == 1
+    assert sum(v for labels, v in counted if labels["topic"] == "prep_completed") == 2
+    assert sum(v for _, v in metric_values(scrape(worker), "fresco_feature_late_events_total")) == 1
 
     values = [SingleObjectCodec(load(FEATURE_VALUES.value_schema)).decode(m.value())
               for m in read_to_end(bootstrap, FEATURE_VALUES.name)]
