@@ -103,8 +103,10 @@ def register_source_agent(app: faust.App, source_topic: str, views: list[Feature
                     ctx.producer.send(FEATURE_VALUES, {
                         "feature_view": view.name, "entity_key": entity, "value": update.value,
                         "event_time": from_millis(update.event_time_ms), "ingest_time": ingest})
-                    current = latest.get((view.name, entity))
-                    if current is None or update.event_time_ms >= current[0]:
+                    # Online holds the newest window: a late re-emission of an older
+                    # window goes to the lake but must not replace a newer value.
+                    if update.event_time_ms >= state.get("online_ts", -1):
+                        state["online_ts"] = update.event_time_ms
                         latest[(view.name, entity)] = (update.event_time_ms, update.value)
                     emitted[view.name] += 1
                     NULLS.labels(view.name).inc(update.value is None)

@@ -9,6 +9,7 @@ re-running a date range replaces it instead of duplicating rows.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 from datetime import datetime
 
 import pandas as pd
@@ -82,7 +83,14 @@ def push_latest(rows: DataFrame, view: FeatureView, store: OnlineStore) -> int:
 
 
 def run_feature_job(spark: SparkSession, lake_root: str, view: FeatureView, store: OnlineStore | None,
-                    start: datetime | None = None, end: datetime | None = None) -> BackfillResult:
+                    start: datetime | None = None, end: datetime | None = None,
+                    progress: Callable[[str], None] = lambda step: None) -> BackfillResult:
+    """Fold archived source records into the view's offline table (and seed online).
+
+    With a range, records from `start - window - allowed lateness` feed the first
+    windows, and only rows stamped in [start, end] are (re)written.
+    """
+    progress("fold archived records")
     events = read_archive(spark, lake_root, topic(view.source_topic))
     if start is not None and view.window_kind != "lifetime":
         # Records before `start` still feed the first windows in range.
@@ -97,7 +105,9 @@ def run_feature_job(spark: SparkSession, lake_root: str, view: FeatureView, stor
         rows = rows.filter(F.col("event_time") <= F.lit(end))
     rows = rows.cache()
     count = rows.count()
+    progress("write offline table")
     uri = write_feature_table(rows, lake_root, view.name)
+    progress("seed online store")
     online = push_latest(rows, view, store) if (store is not None and view.online) else 0
     lo, hi = rows.agg(F.min(F.unix_millis("event_time")), F.max(F.unix_millis("event_time"))).first()
     rows.unpersist()
