@@ -65,16 +65,22 @@ def features() -> None:
 @features.command("list")
 @click.option("--entity", default=None, help="Only views of this entity.")
 @click.option("--tag", default=None, help="Only views carrying this tag.")
+@click.option("--owner", default=None, help="Only views of this owner.")
+@click.option("--search", default=None, help="Case-insensitive text in the name or description.")
 @click.pass_context
-def features_list(ctx: click.Context, entity: str | None, tag: str | None) -> None:
-    """List feature views (latest version of each)."""
+def features_list(ctx: click.Context, entity: str | None, tag: str | None, owner: str | None,
+                  search: str | None) -> None:
+    """List feature views (latest version of each), optionally filtered."""
     state = _state(ctx)
     for name, versions in sorted(state.features.items()):
         v = versions[-1].view
-        if (entity and v.entity != entity) or (tag and tag not in v.tags):
+        if (entity and v.entity != entity) or (tag and tag not in v.tags) or (owner and v.owner != owner):
             continue
-        click.echo(f"{name:<36} v{versions[-1].version:<3} {v.engine:<6} {v.aggregation}/{v.window}  "
-                   f"{v.description}")
+        if search and search.lower() not in f"{v.name} {v.description}".lower():
+            continue
+        window = v.window_kind if v.window_kind == "lifetime" else f"{v.window_kind} {v.window}"
+        click.echo(f"{name:<36} v{versions[-1].version:<3} {v.engine:<6} {v.aggregation} over {window}  "
+                   f"owner {v.owner}  {v.description}")
 
 
 @features.command("show")
@@ -93,6 +99,22 @@ def features_show(ctx: click.Context, name: str) -> None:
     used = [m for m in state.models.values() if name in m.config.get("inputs", []) or
             f"feature:{name}" in m.config.get("inputs", [])]
     click.echo(f"  used by: {', '.join(f'{m.model_name} v{m.version}' for m in used) or 'no model'}")
+    backfills = [b for b in state.backfills if b["feature_view"] == name]
+    if backfills:
+        b = backfills[-1]
+        click.echo(f"  last backfill: {b['rows']:,} rows {b['start']:%Y-%m-%d}..{b['end']:%Y-%m-%d}")
+    from fresco.features.stats import feature_stats
+
+    stats = feature_stats(_ctx_config(ctx).lake, name)
+    if stats is None:
+        click.echo("  offline table: empty")
+        return
+    fmt = lambda x: "-" if x is None else f"{x:,.3f}"  # noqa: E731
+    click.echo(f"  offline table: {stats.rows:,} rows, {stats.entities:,} entities, null rate {stats.null_rate:.2%}")
+    click.echo(f"  freshness: newest event time {stats.last_event_time:%Y-%m-%d %H:%M:%S}Z, "
+               f"ingested {stats.last_ingest_time:%Y-%m-%d %H:%M:%S}Z; {stats.rows_last_day:,} rows in its last day")
+    click.echo(f"  distribution: mean {fmt(stats.mean)} sd {fmt(stats.stddev)} min {fmt(stats.minimum)} "
+               f"median {fmt(stats.median)} max {fmt(stats.maximum)}")
 
 
 @features.command("backfill")
