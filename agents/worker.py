@@ -10,6 +10,7 @@ from prometheus_client import REGISTRY, start_http_server
 from agents.alerts import AccuracyWatch
 from agents.context import AgentContext
 from agents.features import register_source_agent
+from agents.push import register_push_agent
 from agents.monitor import register_monitor_agent
 from fresco import devstack
 from fresco.config import FrescoConfig
@@ -41,11 +42,11 @@ def faust_settings(config: FrescoConfig, bootstrap: str) -> dict:
     )
 
 
-def registered_stream_views(bootstrap: str) -> list:
-    """The latest version of every feature view registered for the stream engine."""
+def registered_views(bootstrap: str, engines: tuple[str, ...] = ("stream", "push")) -> list:
+    """The latest version of every registered feature view the agents run."""
     state = PlatformClient(bootstrap, actor="agent:features").state()
     return [versions[-1].view for versions in state.features.values()
-            if versions[-1].view.engine == "stream"]
+            if versions[-1].view.engine in engines]
 
 
 def create_app(config: FrescoConfig, views, with_monitor: bool = True) -> tuple[faust.App, AgentContext]:
@@ -59,13 +60,16 @@ def create_app(config: FrescoConfig, views, with_monitor: bool = True) -> tuple[
             by_topic.setdefault(view.source_topic, []).append(view)
     for source_topic, topic_views in sorted(by_topic.items()):
         register_source_agent(app, source_topic, topic_views, ctx)
+    pushed = [v for v in views if v.engine == "push"]
+    if pushed:
+        register_push_agent(app, pushed, ctx)
     if with_monitor:
         register_monitor_agent(app, ctx, AccuracyWatch(PlatformClient(bootstrap, actor="agent:monitor")))
     return app, ctx
 
 
 def source_topics(views) -> list[str]:
-    return sorted({v.source_topic for v in views if v.engine == "stream"}
+    return sorted({v.source_topic for v in views if v.engine in ("stream", "push")}
                   | {PREDICTIONS.name, DELIVERIES.name})
 
 
@@ -73,7 +77,7 @@ def run_worker(config: FrescoConfig, loglevel: str = "warning") -> None:
     bootstrap = devstack.kafka_bootstrap(config)
     ensure_topics(bootstrap, config.topic_partitions, config.replication_factor)
     # Views registered later need a worker restart: Faust agents are fixed at start.
-    views = registered_stream_views(bootstrap)
+    views = registered_views(bootstrap)
     log.warning("feature agents for: %s", ", ".join(v.name for v in views) or "no stream feature views")
     app, _ = create_app(config, views)
     REGISTRY.register(LagCollector(bootstrap, {config.agents_app_id: source_topics(views)}))

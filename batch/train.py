@@ -43,13 +43,13 @@ def etd_labels(spark: SparkSession, lake_root: str) -> DataFrame:
 
 
 def training_set(spark: SparkSession, lake_root: str, config: ModelConfig, labels: DataFrame,
-                 views: dict[str, FeatureView]) -> DataFrame:
+                 views: dict[str, FeatureView], bound_by_ingest: bool = False) -> DataFrame:
     features = {}
     for name in config.feature_views:
         rows = spark.read.parquet(lake.table_uri(lake_root, "features", name)).select(
-            "entity_key", "value", "event_time")
+            "entity_key", "value", "event_time", "ingest_time")
         features[column_name(name)] = (rows, views[name].ttl)
-    return point_in_time_join(labels, config.entity_key, "event_time", features)
+    return point_in_time_join(labels, config.entity_key, "event_time", features, bound_by_ingest)
 
 
 def vectors(frame: DataFrame, config: ModelConfig) -> pd.DataFrame:

@@ -16,9 +16,16 @@ from pyspark.sql.window import Window
 
 
 def point_in_time_join(labels: DataFrame, entity_col: str, time_col: str,
-                       features: dict[str, tuple[DataFrame, timedelta]]) -> DataFrame:
+                       features: dict[str, tuple[DataFrame, timedelta]],
+                       bound_by_ingest: bool = False) -> DataFrame:
     """labels: any columns incl. entity_col and time_col.
-    features: output column -> (DataFrame[entity_key, value, event_time], ttl).
+    features: output column -> (DataFrame[entity_key, value, event_time(, ingest_time)], ttl).
+
+    bound_by_ingest: also require ingest_time <= the label's time, so a row shows
+    what the online store held at that moment (late data serving could not have
+    seen is excluded). A row becomes visible at max(event_time, ingest_time); per
+    entity, values are emitted in event-time order, so the last visible row is
+    also the one with the newest event time.
     """
     # Materialize the ids once: monotonically_increasing_id is not stable across re-evaluation.
     labels = labels.withColumn("_row", F.monotonically_increasing_id()).localCheckpoint()
@@ -28,7 +35,8 @@ def point_in_time_join(labels: DataFrame, entity_col: str, time_col: str,
                              F.col("_row"), F.lit(1).alias("_label"),
                              F.lit(None).cast("double").alias("_v"),
                              F.lit(None).cast("timestamp").alias("_ft"))
-        right = rows.select(F.col("entity_key").alias("_k"), F.col("event_time").alias("_t"),
+        visible = F.greatest("event_time", "ingest_time") if bound_by_ingest else F.col("event_time")
+        right = rows.select(F.col("entity_key").alias("_k"), visible.alias("_t"),
                             F.lit(None).cast("long").alias("_row"), F.lit(0).alias("_label"),
                             F.col("value").cast("double").alias("_v"),
                             F.col("event_time").alias("_ft"))

@@ -13,7 +13,9 @@ from fresco.features.fold import FeatureFold
 from fresco.features.windows import KINDS, WindowSpec
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
-ENGINES = ("stream", "batch")
+# stream: Faust folds a topic; batch: Spark folds the archive; push: another
+# service publishes finished FeatureValue records to `feature_values`.
+ENGINES = ("stream", "batch", "push")
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,9 @@ class FeatureView:
             raise FrescoError(f"feature view {self.name}: unknown aggregation {self.aggregation!r}")
         if self.engine not in ENGINES:
             raise FrescoError(f"feature view {self.name}: engine must be one of {ENGINES}, got {self.engine!r}")
+        if self.engine == "push" and self.source_topic != "feature_values":
+            raise FrescoError(f"feature view {self.name}: push views are published to 'feature_values', "
+                              f"not {self.source_topic!r}")
         if self.window_kind not in KINDS:
             raise FrescoError(f"feature view {self.name}: window kind must be one of {KINDS}, got {self.window_kind!r}")
         if self.window_kind != "lifetime" and self.window <= timedelta(0):

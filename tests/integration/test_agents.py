@@ -9,6 +9,7 @@ import redis
 from sklearn.metrics import mean_absolute_error, mean_squared_error, r2_score
 
 from fresco import devstack
+from fresco.features.definitions import FeatureView
 from fresco.procs import metric_values, scrape, spawn_cli, wait_http
 from fresco.stores.redis_store import decode_value
 from streams.avro import SingleObjectCodec, load
@@ -17,6 +18,10 @@ from streams.topics import DEAD_LETTER, DELIVERIES, FEATURE_VALUES, PREDICTIONS,
 
 pytestmark = pytest.mark.integration
 T0 = datetime(2026, 11, 2, 12, 0, tzinfo=timezone.utc)
+PUSHED_VIEW = FeatureView(
+    name="courier.eta_pushed", entity="courier", entity_key="courier_id", source_topic="feature_values",
+    value_field="value", aggregation="last", window=timedelta(0), window_kind="lifetime", engine="push",
+    ttl=timedelta(hours=1), description="courier ETA computed by the dispatch service")
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +30,7 @@ def worker(config, stack):
     from fresco.registry.client import PlatformClient
 
     platform = PlatformClient(stack["kafka"].address, actor="test")
-    for view in DEMO_FEATURE_VIEWS:  # the worker runs what the registry holds
+    for view in (*DEMO_FEATURE_VIEWS, PUSHED_VIEW):  # the worker runs what the registry holds
         platform.define_feature_view(view)
     env = {"FRESCO_HOME": str(config.home), "FRESCO_AGENTS_METRICS_PORT": str(config.agents_metrics_port),
            "FRESCO_TOPIC_PARTITIONS": str(config.topic_partitions)}
@@ -148,3 +153,17 @@ def test_degraded_live_accuracy_raises_an_alert_event(worker, bootstrap):
     assert alerts[0].payload["alert"] == "live_rmse_degraded" and alerts[0].actor == "agent:monitor"
     assert alerts[0].payload["value"] == 100.0 and alerts[0].payload["threshold"] == 15.0
     assert "alert-model" in alerts[0].subject
+
+
+def test_pushed_feature_values_reach_the_online_store(worker, config, bootstrap):
+    producer = EventProducer(bootstrap, partitioner="murmur2_random")
+    for minutes, value in ((0, 300.0), (5, 280.0)):
+        producer.send(FEATURE_VALUES, {"feature_view": PUSHED_VIEW.name, "entity_key": "c-9", "value": value,
+                                       "event_time": T0 + timedelta(minutes=minutes), "ingest_time": T0})
+    producer.flush()
+    _wait_metric(worker, "fresco_feature_pushed_total", 1)
+    r = redis.Redis.from_url(devstack.redis_url(config))
+    deadline = time.monotonic() + 30
+    while decode_value(r.hget("fresco:fv:courier.eta_pushed:c-9", "value")) != 280.0:
+        assert time.monotonic() < deadline, "the newest pushed value never reached Valkey"
+        time.sleep(0.1)

@@ -80,3 +80,16 @@ def test_two_views_with_different_windows(spark):
     out = point_in_time_join(labels, "entity", "event_time",
                              {"h": (hourly, timedelta(hours=1)), "d": (daily, timedelta(days=2))}).toPandas()
     assert (out["h"].iloc[0], out["d"].iloc[0]) == (1.0, 7.0)
+
+
+def test_ingest_time_bound_reproduces_what_serving_could_see(spark):
+    labels = _df(spark, [(1, "a", T0 + timedelta(minutes=15))], "label_id,entity,event_time")
+    feats = _df(spark, [
+        ("a", 1.0, T0, T0),
+        ("a", 2.0, T0 + timedelta(minutes=10), T0 + timedelta(minutes=30)),  # arrived after the label time
+    ], "entity_key,value,event_time,ingest_time")
+    ttl = timedelta(hours=1)
+    by_event = point_in_time_join(labels, "entity", "event_time", {"f": (feats, ttl)})
+    by_ingest = point_in_time_join(labels, "entity", "event_time", {"f": (feats, ttl)}, bound_by_ingest=True)
+    assert _collect(by_event, "f") == [2.0]
+    assert _collect(by_ingest, "f") == [1.0]
