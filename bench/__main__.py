@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from bench import agent_throughput, serving_latency
+from bench import agent_throughput, online_read, serving_latency
 from bench.common import bench_stack
 
 
@@ -12,11 +12,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--events", type=int, default=100_000, help="events for the agent throughput table")
     parser.add_argument("--requests", type=int, default=3000, help="requests for the latency table")
-    parser.add_argument("--only", choices=["serving", "agent"], default=None)
+    parser.add_argument("--only", choices=["serving", "online", "agent"], default=None)
     args = parser.parse_args()
     with bench_stack() as config:
         if args.only in (None, "serving"):
             print(serving_latency.run(config, args.requests), flush=True)
+        if args.only in (None, "online"):
+            print(online_read.run(config), flush=True)
         if args.only in (None, "agent"):
             print(agent_throughput.run(config, args.events), flush=True)
 

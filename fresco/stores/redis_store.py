@@ -8,6 +8,7 @@ A null value is stored as an absent field.
 
 from __future__ import annotations
 
+import asyncio
 import struct
 from dataclasses import dataclass
 from typing import Sequence
@@ -52,7 +53,7 @@ class RedisOnlineStore(OnlineStore):
     def __init__(self, cfg: RedisOnlineStoreConfig):
         self.cfg = cfg
         self._client = redis.Redis.from_url(cfg.url, password=cfg.password)
-        self._aclient: aioredis.Redis | None = None
+        self._aclient: tuple[asyncio.AbstractEventLoop, aioredis.Redis] | None = None
 
     @classmethod
     def from_config(cls, config: FrescoConfig) -> "RedisOnlineStore":
@@ -95,10 +96,11 @@ class RedisOnlineStore(OnlineStore):
         return self._results(requests, pipe.execute())
 
     def _async(self) -> aioredis.Redis:
-        # Created lazily inside the running loop; redis.asyncio clients are loop-bound.
-        if self._aclient is None:
-            self._aclient = aioredis.Redis.from_url(self.cfg.url, password=self.cfg.password)
-        return self._aclient
+        # redis.asyncio clients are bound to the loop they first ran in: one per loop.
+        loop = asyncio.get_running_loop()
+        if self._aclient is None or self._aclient[0] is not loop:
+            self._aclient = (loop, aioredis.Redis.from_url(self.cfg.url, password=self.cfg.password))
+        return self._aclient[1]
 
     async def aread(self, requests: Sequence[ReadRequest]) -> list[ReadResult]:
         pipe = self._async().pipeline(transaction=False)
