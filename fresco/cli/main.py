@@ -107,6 +107,35 @@ def demo(ctx: click.Context, restaurants: int, history_days: int, live_hours: in
         raise click.ClickException("the streaming feature did not beat the ablation and the mean")
 
 
+@cli.command()
+@click.option("--days", default=2, show_default=True, help="Simulated days of marketplace traffic.")
+@click.option("--restaurants", default=20, show_default=True)
+@click.option("--seed", default=7, show_default=True)
+@click.pass_context
+def simulate(ctx: click.Context, days: int, restaurants: int, seed: int) -> None:
+    """Produce simulated orders, prep completions and deliveries to their topics.
+
+    Event times start at 2026-11-02T00:00Z (simulated, not wall time).
+    """
+    from fresco import devstack
+    from fresco.demo.simulate import SimConfig
+    from fresco.demo.simulate import simulate as run_simulation
+    from streams.kafka import EventProducer, ensure_topics
+    from streams.topics import DELIVERIES, ORDERS, PREP_COMPLETED
+
+    config = _config(ctx)
+    bootstrap = devstack.kafka_bootstrap(config)
+    ensure_topics(bootstrap, config.topic_partitions, config.replication_factor)
+    data = run_simulation(SimConfig(restaurants=restaurants, days=days, seed=seed))
+    producer = EventProducer(bootstrap, partitioner="murmur2_random")
+    for spec, events in ((ORDERS, data.orders), (PREP_COMPLETED, data.preps), (DELIVERIES, data.deliveries)):
+        for event in events:
+            producer.send(spec, event)
+    producer.flush()
+    click.echo(f"produced {len(data.orders):,} orders, {len(data.preps):,} prep completions, "
+               f"{len(data.deliveries):,} deliveries")
+
+
 @cli.group()
 def agents() -> None:
     """Faust stream agents: near-real-time features and live model monitoring."""

@@ -102,7 +102,7 @@ def features_show(ctx: click.Context, name: str) -> None:
     backfills = [b for b in state.backfills if b["feature_view"] == name]
     if backfills:
         b = backfills[-1]
-        click.echo(f"  last backfill: {b['rows']:,} rows {b['start']:%Y-%m-%d}..{b['end']:%Y-%m-%d}")
+        click.echo(f"  last backfill: {b['rows']:,} rows in [{b['start']:%Y-%m-%d %H:%M}, {b['end']:%Y-%m-%d %H:%M})")
     from fresco.features.stats import feature_stats
 
     stats = feature_stats(_ctx_config(ctx).lake, name)
