@@ -32,6 +32,10 @@ LATE = Counter("fresco_feature_late_events", "Records older than watermark minus
 FRESHNESS = Gauge("fresco_feature_last_event_time_seconds",
                   "Event time of the newest value written online", ["feature_view"])
 NULLS = Counter("fresco_feature_null_values", "Emitted values that were null", ["feature_view"])
+# Running moments of emitted values: mean = sum / (updates - nulls), variance from the
+# squares; gauges because values may be negative.
+VALUE_SUM = Gauge("fresco_feature_value_sum", "Sum of emitted non-null values", ["feature_view"])
+VALUE_SQ_SUM = Gauge("fresco_feature_value_sq_sum", "Sum of squares of emitted non-null values", ["feature_view"])
 
 # A batch is flushed when full or after this long, whichever comes first.
 BATCH_WITHIN_S = 0.05
@@ -109,7 +113,11 @@ def register_source_agent(app: faust.App, source_topic: str, views: list[Feature
                         state["online_ts"] = update.event_time_ms
                         latest[(view.name, entity)] = (update.event_time_ms, update.value)
                     emitted[view.name] += 1
-                    NULLS.labels(view.name).inc(update.value is None)
+                    if update.value is None:
+                        NULLS.labels(view.name).inc()
+                    else:
+                        VALUE_SUM.labels(view.name).inc(update.value)
+                        VALUE_SQ_SUM.labels(view.name).inc(update.value * update.value)
         for key, state in states.items():
             table[key] = state
         await _write_online(ctx, views, latest)
