@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from fresco.cli.dsl_cmds import dsl
 from fresco.cli.registry_cmds import features, models, registry
 from fresco.config import load_config
 from fresco.errors import FrescoError
@@ -191,6 +192,7 @@ def serve(ctx: click.Context, model_name: str) -> None:
 cli.add_command(registry)
 cli.add_command(features)
 cli.add_command(models)
+cli.add_command(dsl)
 
 
 def main() -> None:

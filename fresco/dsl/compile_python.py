@@ -19,7 +19,12 @@ Fn = Callable[[Env], Any]
 
 
 def _clean(v: Any) -> Any:
-    return None if isinstance(v, float) and v != v else v
+    """Inputs as the Spark side sees them: numbers are doubles, NaN is null."""
+    if isinstance(v, float):
+        return None if v != v else v
+    if isinstance(v, int) and not isinstance(v, bool):
+        return float(v)
+    return v
 
 
 def _arith(op: str) -> Callable[[float, float], float | None]:
