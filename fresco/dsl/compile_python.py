@@ -1,21 +1,23 @@
 """Compile a checked Program to a plain Python function (serving, stream agents).
 
-Each node becomes a closure; no text is ever evaluated. Null propagates; NaN
-inputs and NaN results are null; and/or follow SQL three-valued logic, so the
-result equals the Spark form on every input.
+The typed AST is translated to straight-line Python (one local variable per
+node) and compiled once. User text reaches the generated code only as repr()
+literals: names are generated, never taken from the expression, and nothing a
+user wrote is evaluated. Semantics match the Spark form exactly: null
+propagates, NaN inputs and NaN results are null, integers are doubles,
+and/or follow SQL three-valued logic.
 """
 
 from __future__ import annotations
 
+import bisect
 import math
 from typing import Any, Callable
+from zoneinfo import ZoneInfo
 
 from fresco.dsl.checker import CUSTOM, Program
 from fresco.dsl.functions import PYTHON
 from fresco.dsl.syntax import Binary, Call, DslError, Feature, ListLit, Lit, Ref, Request, Unary
-
-Env = tuple[dict, dict, dict]  # request, features, outputs
-Fn = Callable[[Env], Any]
 
 
 def _clean(v: Any) -> Any:
@@ -27,18 +29,6 @@ def _clean(v: Any) -> Any:
     return v
 
 
-def _arith(op: str) -> Callable[[float, float], float | None]:
-    if op == "+":
-        return lambda a, b: a + b
-    if op == "-":
-        return lambda a, b: a - b
-    if op == "*":
-        return lambda a, b: a * b
-    if op == "/":
-        return lambda a, b: None if b == 0 else a / b
-    return _fmod
-
-
 def _fmod(a: float, b: float) -> float | None:
     """Java's % on doubles (Spark's), where Python's fmod raises: inf % x is NaN, i.e. null."""
     if b == 0 or math.isinf(a):
@@ -46,147 +36,160 @@ def _fmod(a: float, b: float) -> float | None:
     return math.fmod(a, b)
 
 
-_COMPARE = {"==": lambda a, b: a == b, "!=": lambda a, b: a != b, "<": lambda a, b: a < b,
-            "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b}
+_COMPARE = {"==": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 
 
-class _Compiler:
+class _Codegen:
     def __init__(self, program: Program, stats: dict[str, dict[str, float]]):
         self.program, self.stats = program, stats
-        self.expr = ""
-        self.site = 0
+        self.lines: list[str] = []
+        self.ns: dict[str, Any] = {"_clean": _clean, "_fmod": _fmod, "_bisect": bisect.bisect_right,
+                                   "_log": PYTHON["log"]}
+        self.n = 0
+        self.inputs: dict[tuple[str, str], str] = {}
+        self.outputs: dict[str, str] = {}
+        self.expr, self.site = "", 0
 
-    def node(self, n) -> Fn:
+    def tmp(self) -> str:
+        self.n += 1
+        return f"t{self.n}"
+
+    def const(self, value: Any) -> str:
+        self.n += 1
+        name = f"c{self.n}"
+        self.ns[name] = value
+        return name
+
+    def emit(self, line: str) -> None:
+        self.lines.append("    " + line)
+
+    def nan_to_null(self, var: str) -> None:
+        self.emit(f"if {var} is not None and {var} != {var}: {var} = None")
+
+    def node(self, n) -> str:
         if isinstance(n, Lit):
-            v = n.value
-            return lambda env: v
+            # Named constants, not inline literals: `1.0 is None` would be a SyntaxWarning.
+            return "None" if n.value is None else self.const(n.value)
         if isinstance(n, ListLit):
-            items = [i.value for i in n.items]
-            return lambda env: items
-        if isinstance(n, Request):
-            f = n.field
-            return lambda env: _clean(env[0].get(f))
-        if isinstance(n, Feature):
-            f = n.name
-            return lambda env: _clean(env[1].get(f))
+            return self.const([i.value for i in n.items])
+        if isinstance(n, (Request, Feature)):
+            source, key = ("request", n.field) if isinstance(n, Request) else ("features", n.name)
+            if (source, key) not in self.inputs:
+                var = self.tmp()
+                self.emit(f"{var} = _clean({source}.get({key!r}))")
+                self.inputs[(source, key)] = var
+            return self.inputs[(source, key)]
         if isinstance(n, Ref):
-            f = n.name
-            return lambda env: env[2][f]
+            return self.outputs[n.name]
+        var = self.tmp()
         if isinstance(n, Unary):
-            arg = self.node(n.arg)
-            if n.op == "-":
-                return lambda env: None if (x := arg(env)) is None else -x
-            return lambda env: None if (x := arg(env)) is None else not x
+            a = self.node(n.arg)
+            op = "-" if n.op == "-" else "not "
+            self.emit(f"{var} = None if {a} is None else ({op}{a})")
+            return var
         if isinstance(n, Binary):
-            return self.binary(n)
-        return self.call(n)
+            self.binary(var, n)
+            return var
+        self.call(var, n)
+        return var
 
-    def binary(self, n: Binary) -> Fn:
-        left, right = self.node(n.left), self.node(n.right)
+    def binary(self, var: str, n: Binary) -> None:
+        a, b = self.node(n.left), self.node(n.right)
         if n.op == "and":
-            def and_(env):
-                a, b = left(env), right(env)
-                if a is False or b is False:
-                    return False
-                return None if a is None or b is None else True
-            return and_
-        if n.op == "or":
-            def or_(env):
-                a, b = left(env), right(env)
-                if a is True or b is True:
-                    return True
-                return None if a is None or b is None else False
-            return or_
-        op = _arith(n.op) if n.op in "+-*/%" else _COMPARE[n.op]
-        arith = n.op in "+-*/%"
+            self.emit(f"{var} = False if ({a} is False or {b} is False) else "
+                      f"(None if ({a} is None or {b} is None) else True)")
+        elif n.op == "or":
+            self.emit(f"{var} = True if ({a} is True or {b} is True) else "
+                      f"(None if ({a} is None or {b} is None) else False)")
+        elif n.op in ("/", "%"):
+            expr = f"{a} / {b}" if n.op == "/" else f"_fmod({a}, {b})"
+            self.emit(f"{var} = None if ({a} is None or {b} is None or {b} == 0) else {expr}")
+            self.nan_to_null(var)
+        elif n.op in ("+", "-", "*"):
+            self.emit(f"{var} = None if ({a} is None or {b} is None) else {a} {n.op} {b}")
+            self.nan_to_null(var)
+        else:
+            self.emit(f"{var} = None if ({a} is None or {b} is None) else ({a} {_COMPARE[n.op]} {b})")
 
-        def apply(env):
-            a, b = left(env), right(env)
-            if a is None or b is None:
-                return None
-            out = op(a, b)
-            return _clean(out) if arith else out
-        return apply
-
-    def call(self, n: Call) -> Fn:
+    def call(self, var: str, n: Call) -> None:
         args = [self.node(a) for a in n.args]
-        name = n.fn
-        if name == "fill":
-            x, d = args
-            return lambda env: v if (v := x(env)) is not None else d(env)
-        if name == "if":
-            c, a, b = args
-            return lambda env: a(env) if c(env) is True else b(env)
-        if name == "isin":
-            x, values = args[0], \
-                {i.value for i in n.args[1].items}
-            return lambda env: None if (v := x(env)) is None else v in values
-        if name in ("normalize", "minmax"):
-            stats = self._stats(n)
-            x = args[0]
-            if name == "normalize":
-                mean, sd = stats["mean"], stats["stddev"]
-                return lambda env: None if (v := x(env)) is None else (0.0 if not sd else _clean((v - mean) / sd))
-            lo, hi = stats["min"], stats["max"]
-            return lambda env: None if (v := x(env)) is None else (0.0 if hi == lo else _clean((v - lo) / (hi - lo)))
-        if name in CUSTOM:
-            custom = CUSTOM[name].python
-
-            def call_custom(env):
-                values = [a(env) for a in args]
-                return None if any(v is None for v in values) else _clean(custom(*values))
-            return call_custom
-        fn = PYTHON[name]
-        return lambda env: _clean(fn(*[a(env) for a in args]))
-
-    def _stats(self, n: Call) -> dict[str, float]:
-        key = f"{self.expr}#{self.site}"
-        self.site += 1
-        if key not in self.stats:
-            raise DslError(self.expr, n.pos.line, n.pos.col,
-                           f"{n.fn}() needs statistics frozen from a training set (missing {key!r}); fit them first")
-        return self.stats[key]
+        fn = n.fn
+        if fn == "fill":
+            self.emit(f"{var} = {args[0]} if {args[0]} is not None else {args[1]}")
+            return
+        if fn == "if":
+            self.emit(f"{var} = {args[1]} if {args[0]} is True else {args[2]}")
+            return
+        guard = f"{args[0]} is None"
+        if fn == "isin":
+            values = self.const(frozenset(i.value for i in n.args[1].items))
+            self.emit(f"{var} = None if {guard} else ({args[0]} in {values})")
+        elif fn in ("normalize", "minmax"):
+            key = f"{self.expr}#{self.site}"
+            self.site += 1
+            if key not in self.stats:
+                raise DslError(self.expr, n.pos.line, n.pos.col, f"{fn}() needs statistics frozen from a "
+                                                                 f"training set (missing {key!r}); fit them first")
+            s = self.stats[key]
+            shift, scale = (s["mean"], s["stddev"]) if fn == "normalize" else (s["min"], s["max"] - s["min"])
+            if not scale:
+                self.emit(f"{var} = None if {guard} else 0.0")
+            else:
+                self.emit(f"{var} = None if {guard} else ({args[0]} - {shift!r}) / {scale!r}")
+                self.nan_to_null(var)
+        elif fn in ("hour_of_day", "day_of_week", "is_weekend"):
+            zone = self.const(ZoneInfo(n.args[1].value))
+            local = f"{args[0]}.astimezone({zone})"
+            value = {"hour_of_day": f"float({local}.hour)", "day_of_week": f"float({local}.weekday())",
+                     "is_weekend": f"({local}.weekday() >= 5)"}[fn]
+            self.emit(f"{var} = None if {guard} else {value}")
+        elif fn == "bucketize":
+            bounds = self.const(sorted(i.value for i in n.args[1].items))
+            self.emit(f"{var} = None if {guard} else float(_bisect({bounds}, {args[0]}))")
+        elif fn == "index":
+            cats = self.const({c.value: float(i) for i, c in reversed(list(enumerate(n.args[1].items)))})
+            self.emit(f"{var} = None if {guard} else {cats}.get({args[0]}, -1.0)")
+        elif fn == "one_hot":
+            self.emit(f"{var} = None if {guard} else (1.0 if {args[0]} == {args[1]} else 0.0)")
+        elif fn == "clip":
+            any_null = " or ".join(f"{a} is None" for a in args)
+            self.emit(f"{var} = None if ({any_null}) else min(max({args[0]}, {args[1]}), {args[2]})")
+            self.nan_to_null(var)
+        elif fn == "abs":
+            self.emit(f"{var} = None if {guard} else abs({args[0]})")
+        elif fn == "log":
+            self.emit(f"{var} = None if {guard} else _log({args[0]})")
+        elif fn == "lower":
+            self.emit(f"{var} = None if {guard} else {args[0]}.lower()")
+        elif fn == "length":
+            self.emit(f"{var} = None if {guard} else float(len({args[0]}))")
+        else:  # a registered custom function
+            impl = self.const(CUSTOM[fn].python)
+            any_null = " or ".join(f"{a} is None" for a in args) or "False"
+            self.emit(f"{var} = None if ({any_null}) else _clean({impl}({', '.join(args)}))")
 
 
 def compile_python(program: Program, stats: dict[str, dict[str, float]] | None = None
                    ) -> Callable[[dict, dict], list]:
     """vector(request, features) -> [value of each expression, in order]."""
-    compiler = _Compiler(program, stats or {})
-    steps = []
+    gen = _Codegen(program, stats or {})
     for typed in program.expressions:
-        compiler.expr, compiler.site = typed.name, 0
-        steps.append((typed.name, compiler.node(typed.node)))
-
-    def vector(request: dict, features: dict) -> list:
-        outputs: dict[str, Any] = {}
-        env = (request, features, outputs)
-        for name, fn in steps:
-            outputs[name] = fn(env)
-        return list(outputs.values())
-
+        gen.expr, gen.site = typed.name, 0
+        value = gen.node(typed.node)
+        out = gen.tmp()
+        gen.emit(f"{out} = {value}")
+        gen.outputs[typed.name] = out
+    gen.emit(f"return [{', '.join(gen.outputs.values())}]")
+    source = "def vector(request, features):\n" + "\n".join(gen.lines) + "\n"
+    namespace = dict(gen.ns)
+    exec(compile(source, "<fresco-dsl>", "exec"), namespace)  # noqa: S102 - generated from the typed AST
+    vector = namespace["vector"]
+    vector.__doc__ = source  # inspectable: `print(vector.__doc__)`
     return vector
 
 
-def python_stats_inputs(program: Program) -> list[tuple[str, Fn]]:
-    """(site key, function of the argument) for every normalize/minmax call, post-order."""
-    compiler = _Compiler(program, {})
-    found: list[tuple[str, Fn]] = []
-
-    def walk(n):
-        if isinstance(n, Call):
-            for a in n.args:
-                walk(a)
-            if n.fn in ("normalize", "minmax"):
-                found.append((f"{compiler.expr}#{compiler.site}", compiler.node(n.args[0])))
-                compiler.site += 1
-        elif isinstance(n, Binary):
-            walk(n.left)
-            walk(n.right)
-        elif isinstance(n, Unary):
-            walk(n.arg)
-
-    for typed in program.expressions:
-        compiler.expr, compiler.site = typed.name, 0
-        walk(typed.node)
-    return found
-
+def compile_python_batch(program: Program, stats: dict[str, dict[str, float]] | None = None
+                         ) -> Callable[[list[dict], list[dict]], list[list]]:
+    """vectors(requests, features) -> one vector per request (e.g. a Faust batch)."""
+    vector = compile_python(program, stats)
+    return lambda requests, features: [vector(r, f) for r, f in zip(requests, features, strict=True)]
