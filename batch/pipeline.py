@@ -8,7 +8,7 @@ from datetime import datetime
 
 from pyspark.sql import SparkSession
 
-from batch.train import etd_labels, fit, mean_baseline, save_model, training_set, vectors
+from batch.train import etd_labels, fit, fit_input_stats, mean_baseline, save_model, training_set, vectors
 from fresco.config import FrescoConfig
 from fresco.errors import RegistryError
 from fresco.models.spec import ETD, ETD_WITHOUT_1H, ModelConfig
@@ -48,6 +48,8 @@ def train_and_register(spark: SparkSession, config: FrescoConfig, platform: Plat
         **{f"feature:{v}": lake.table_uri(config.lake, "features", v) for v in views},
         "split_time": split_time.isoformat(),
     }
+    main = fit_input_stats(joined, main, split_time)
+    ablation = fit_input_stats(joined, ablation, split_time)
     data = vectors(joined, main)
     trained = fit(data, main, split_time)
     ablated = fit(vectors(joined, ablation), ablation, split_time)

@@ -16,14 +16,14 @@ import pandas as pd
 import xgboost as xgb
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
-from pyspark.sql.types import DoubleType, StructField, StructType, TimestampType
 
 from batch.archive import read_archive
 from batch.training_set import point_in_time_join
 from fresco.features.definitions import FeatureView
 from fresco.metrics import RegressionState
 from fresco.models.artifact import artifact_path, save_artifact
-from fresco.models.spec import ModelConfig, assemble
+from fresco.dsl.config import DslConfig
+from fresco.models.spec import ModelConfig
 from fresco.stores import lake
 from fresco.timeutil import utcnow
 from streams.topics import DELIVERIES, ORDERS
@@ -53,28 +53,22 @@ def training_set(spark: SparkSession, lake_root: str, config: ModelConfig, label
 
 
 def vectors(frame: DataFrame, config: ModelConfig) -> pd.DataFrame:
-    """Assemble vectors in the executors with the serving code path (fresco.models.spec.assemble)."""
-    names = config.feature_names
-    schema = StructType([StructField(n, DoubleType()) for n in names]
-                        + [StructField("label", DoubleType()), StructField("event_time", TimestampType())])
-    request_fields = config.request_fields
-    views = config.feature_views
-    label = config.label
+    """The model's inputs computed by the Spark form of its DSL (same program serving runs)."""
+    from fresco.dsl.compile_spark import compile_spark
 
-    def build(batches):
-        for pdf in batches:
-            times = pd.to_datetime(pdf["event_time"], utc=True)
-            rows = []
-            for i, rec in enumerate(pdf.to_dict("records")):
-                request = {f: rec[f] for f in request_fields}
-                feats = {v: (None if pd.isna(rec[column_name(v)]) else rec[column_name(v)]) for v in views}
-                rows.append(assemble(config, request, times.iloc[i].to_pydatetime(), feats))
-            out = pd.DataFrame(rows, columns=names, dtype="float64")
-            out["label"] = pdf[label].astype("float64").values
-            out["event_time"] = times.values
-            yield out
+    columns = [c for _, c in compile_spark(config.program, config.dsl.stats)]
+    out = frame.select(*columns, F.col(config.label).cast("double").alias("label"), "event_time").toPandas()
+    out[config.feature_names] = out[config.feature_names].astype("float64")
+    return out
 
-    return frame.mapInPandas(build, schema).toPandas()
+
+def fit_input_stats(frame: DataFrame, config: ModelConfig, split_time: datetime) -> ModelConfig:
+    """Freeze normalize()/minmax() statistics on the training slice only (never the holdout)."""
+    from fresco.dsl.config import fit_stats
+
+    train = frame.filter(F.col("event_time") < F.lit(split_time))
+    dsl = DslConfig(dict(config.dsl.request), list(config.dsl.expressions))
+    return config.with_stats(fit_stats(dsl, train))
 
 
 def evaluate(y_true: np.ndarray, y_pred: np.ndarray) -> dict[str, float]:

@@ -10,7 +10,6 @@ import uuid
 from dataclasses import dataclass
 
 from fresco.models.artifact import LoadedModel
-from fresco.models.spec import assemble
 from fresco.registry.state import ModelVersion
 from fresco.stores.online import OnlineStore, ReadRequest
 from fresco.timeutil import utcnow
@@ -50,13 +49,13 @@ class Predictor:
         deployed = self._deployed
         if deployed is None:
             raise LookupError("no model deployed under this tag yet")
-        config = deployed.model.config
-        views = config.feature_views
+        model = deployed.model
+        views = model.config.feature_views
         results = await self.store.aread([ReadRequest(v, req.entity_key, ("value",)) for v in views])
         features = {v: r.values["value"] for v, r in zip(views, results)}
-        vector = assemble(config, req.fields, req.event_time, features)
-        value = float(deployed.model.predict([vector])[0])
-        logged = dict(zip(config.feature_names, [None if x != x else x for x in vector]))
+        vector = model.vectorize(req.fields, features)  # the DSL saved in the artifact
+        value = float(model.predict([vector])[0])
+        logged = dict(zip(model.config.feature_names, (None if x is None else float(x) for x in vector)))
         return Prediction(str(uuid.uuid4()), value, deployed, logged)
 
     @staticmethod

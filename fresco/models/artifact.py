@@ -25,9 +25,16 @@ class LoadedModel:
     config: ModelConfig
     booster: xgb.Booster
     manifest: dict[str, Any]
+    vectorize: Any = None  # compiled once from the saved DSL: vectorize(request, features)
 
-    def predict(self, vectors: Sequence[Sequence[float]]) -> np.ndarray:
-        return self.booster.inplace_predict(np.asarray(vectors, dtype=np.float32))
+    def __post_init__(self) -> None:
+        if self.vectorize is None:
+            self.vectorize = self.config.vectorizer()
+
+    def predict(self, vectors: Sequence[Sequence[float | None]]) -> np.ndarray:
+        # None (a null input) is xgboost's missing value, as NaN was at training.
+        rows = [[np.nan if v is None else v for v in vector] for vector in vectors]
+        return self.booster.inplace_predict(np.asarray(rows, dtype=np.float32))
 
 
 def artifact_path(root: str, model_name: str, model_uuid: str) -> Path:

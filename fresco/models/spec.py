@@ -1,104 +1,83 @@
-"""A model config and the one function that turns a request into its feature vector.
+"""A model config: its inputs are a feature-DSL program, plus label and training params.
 
-Training (Spark, via mapInPandas) and serving both call ``assemble``: the
-vector a model sees is built by the same code in both places.
-
-Input sources, in the config's ``inputs`` list (ordered):
-  request:FIELD           a numeric field of the request / label row
-  time:hour_of_day        UTC hour of the request's event_time (0-23)
-  time:day_of_week        UTC weekday of the request's event_time (0=Monday)
-  feature:VIEW            the online/offline value of feature view VIEW
-                          for the request's entity key
+Training compiles the DSL to Spark Columns, serving to a Python function; both
+use the config saved in the artifact, including the statistics frozen at
+training, so the vector a model sees is the same in both places.
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any, Mapping
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from typing import Any, Callable, Mapping
 
-from fresco.errors import FrescoError
-from fresco.timeutil import require_utc
-
-_TIME_PARTS = {
-    "hour_of_day": lambda t: float(t.hour),
-    "day_of_week": lambda t: float(t.weekday()),
-}
+from fresco.dsl.checker import Program
+from fresco.dsl.config import DslConfig
 
 
 @dataclass(frozen=True)
 class ModelConfig:
     name: str
-    inputs: tuple[str, ...]
+    dsl: DslConfig
     entity_key: str = "restaurant_id"
     label: str = "delivery_time_s"
     algorithm: str = "xgboost"
     params: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        for spec in self.inputs:
-            kind, _, arg = spec.partition(":")
-            if kind not in ("request", "time", "feature") or not arg:
-                raise FrescoError(f"model {self.name}: input {spec!r} must be request:F, time:PART or feature:VIEW")
-            if kind == "time" and arg not in _TIME_PARTS:
-                raise FrescoError(f"model {self.name}: unknown time part {arg!r}; known: {', '.join(_TIME_PARTS)}")
+        _ = self.program  # type-check and resolve names now, not at request time
+
+    @cached_property
+    def program(self) -> Program:
+        return self.dsl.check()
 
     @property
     def feature_views(self) -> list[str]:
-        return [s.split(":", 1)[1] for s in self.inputs if s.startswith("feature:")]
-
-    @property
-    def request_fields(self) -> list[str]:
-        return [s.split(":", 1)[1] for s in self.inputs if s.startswith("request:")]
+        return list(self.program.features)
 
     @property
     def feature_names(self) -> list[str]:
-        return [s.split(":", 1)[1] for s in self.inputs]
+        return [name for name, _ in self.dsl.expressions]
+
+    @property
+    def request_fields(self) -> dict[str, str]:
+        return dict(self.dsl.request)
+
+    def vectorizer(self) -> Callable[[dict, dict], list]:
+        """The serving form: vector(request, features) with the frozen statistics."""
+        return self.dsl.python()
+
+    def with_stats(self, stats: dict[str, dict[str, float]]) -> "ModelConfig":
+        dsl = DslConfig(dict(self.dsl.request), list(self.dsl.expressions), dict(stats))
+        return replace(self, dsl=dsl)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "inputs": list(self.inputs), "entity_key": self.entity_key,
-                "label": self.label, "algorithm": self.algorithm, "params": dict(self.params)}
+        return {"name": self.name, "dsl": self.dsl.to_dict(), "entity_key": self.entity_key,
+                "label": self.label, "algorithm": self.algorithm, "params": dict(self.params),
+                "custom_functions": dict(self.program.custom)}
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> "ModelConfig":
-        return cls(d["name"], tuple(d["inputs"]), d["entity_key"], d["label"], d["algorithm"],
+        return cls(d["name"], DslConfig.from_dict(d["dsl"]), d["entity_key"], d["label"], d["algorithm"],
                    dict(d["params"]))
-
-
-def _num(value: Any) -> float:
-    return math.nan if value is None else float(value)
-
-
-def assemble(config: ModelConfig, request: Mapping[str, Any], event_time: datetime,
-             features: Mapping[str, float | None]) -> list[float]:
-    """The feature vector, in config order; missing values are NaN (xgboost's 'missing')."""
-    when = require_utc(event_time, "event_time")
-    vector = []
-    for spec in config.inputs:
-        kind, _, arg = spec.partition(":")
-        if kind == "request":
-            vector.append(_num(request.get(arg)))
-        elif kind == "time":
-            vector.append(_TIME_PARTS[arg](when))
-        else:
-            vector.append(_num(features.get(arg)))
-    return vector
 
 
 ETD_PARAMS = {"max_depth": 4, "eta": 0.05, "subsample": 0.8, "colsample_bytree": 0.9,
               "min_child_weight": 10, "objective": "reg:squarederror", "num_boost_round": 300,
               "nthread": 2, "seed": 7}
 
-ETD = ModelConfig(
-    name="etd",
-    inputs=("request:distance_km", "time:hour_of_day", "time:day_of_week",
-            "feature:restaurant.prep_time_mean_1h", "feature:restaurant.prep_time_mean_7d"),
-    params=ETD_PARAMS,
-)
-ETD_WITHOUT_1H = ModelConfig(
-    name="etd_no_1h",
-    inputs=("request:distance_km", "time:hour_of_day", "time:day_of_week",
-            "feature:restaurant.prep_time_mean_7d"),
-    params=ETD_PARAMS,
-)
+ETD_REQUEST = {"distance_km": "number", "event_time": "timestamp"}
+_ETD_COMMON = [
+    ("hour", "hour_of_day(@request.event_time, 'UTC')"),
+    ("weekday", "day_of_week(@request.event_time, 'UTC')"),
+    ("distance_km", "@request.distance_km"),
+    ("distance_bucket", "bucketize(@request.distance_km, [1, 2, 4, 6])"),
+    ("prep_7d", "@feature.restaurant.prep_time_mean_7d"),
+]
+ETD = ModelConfig("etd", DslConfig(ETD_REQUEST, [
+    *_ETD_COMMON,
+    ("prep_1h", "@feature.restaurant.prep_time_mean_1h"),
+    ("prep_1h_z", "normalize(fill(prep_1h, prep_7d))"),
+    ("busy_ratio", "clip(fill(prep_1h, prep_7d) / prep_7d, 0, 5)"),
+]), params=ETD_PARAMS)
+ETD_WITHOUT_1H = ModelConfig("etd_no_1h", DslConfig(ETD_REQUEST, list(_ETD_COMMON)), params=ETD_PARAMS)

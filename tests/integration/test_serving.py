@@ -9,7 +9,7 @@ import xgboost as xgb
 from aiohttp.test_utils import TestClient, TestServer
 
 from fresco.models.artifact import artifact_path, save_artifact
-from fresco.models.spec import ETD, assemble
+from fresco.models.spec import ETD as ETD_UNFITTED
 from fresco.registry.client import PlatformClient
 from fresco.stores.online import OnlineRow
 from fresco.stores.redis_store import RedisOnlineStore
@@ -20,6 +20,7 @@ from streams.kafka import read_to_end
 from streams.topics import PREDICTIONS
 
 pytestmark = pytest.mark.integration
+ETD = ETD_UNFITTED.with_stats({"prep_1h_z#0": {"mean": 900.0, "stddev": 300.0, "min": 0.0, "max": 1.0}})
 
 
 def _register(config, client: PlatformClient, seed: int) -> tuple[str, xgb.Booster]:
@@ -61,15 +62,17 @@ def test_predict_validate_log_and_hot_swap(config, bootstrap):
             resp = await http.post("/predict", json=body)
             assert resp.status == 200
             out = await resp.json()
-            vector = assemble(ETD, {"distance_km": 3.2}, parse_iso_utc(body["event_time"], "t"),
-                              {"restaurant.prep_time_mean_1h": 950.0, "restaurant.prep_time_mean_7d": 800.0})
+            t = parse_iso_utc(body["event_time"], "t")
+            vector = ETD.vectorizer()({"distance_km": 3.2, "event_time": t},
+                                      {"restaurant.prep_time_mean_1h": 950.0, "restaurant.prep_time_mean_7d": 800.0})
+            assert vector[:4] == [12.0, 2.0, 3.2, 2.0] and vector[-2] == pytest.approx(50 / 300)
             expected = float(booster.inplace_predict(np.asarray([vector], dtype=np.float32))[0])
             assert out["prediction"] == pytest.approx(expected, rel=1e-6)
             assert (out["model_uuid"], out["tag"]) == (first_uuid, config.serving_tag)
 
             unknown = await http.post("/predict", json={**body, "order_id": "srv-2", "restaurant_id": "nobody"})
             assert unknown.status == 200  # missing online features are NaN, not an error
-            assert (await unknown.json())["features"]["restaurant.prep_time_mean_1h"] is None
+            assert (await unknown.json())["features"]["prep_1h"] is None
 
             missing = await http.post("/predict", json={"order_id": "x", "restaurant_id": "r7"})
             assert missing.status == 422 and (await missing.json())["field"] == "distance_km"
@@ -95,5 +98,5 @@ def test_predict_validate_log_and_hot_swap(config, bootstrap):
             break
         asyncio.run(asyncio.sleep(0.1))
     assert logged["srv-1"]["model_uuid"] == first_uuid
-    assert logged["srv-1"]["features"]["restaurant.prep_time_mean_1h"] == 950.0
+    assert logged["srv-1"]["features"]["prep_1h"] == 950.0
     assert logged["srv-3"]["model_uuid"] == second_uuid

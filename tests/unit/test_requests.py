@@ -7,12 +7,13 @@ from serving.requests import parse_predict_request
 
 
 def parse(body):
-    return parse_predict_request(body, "order_id", "restaurant_id", ["distance_km"])
+    return parse_predict_request(body, "order_id", "restaurant_id",
+                                 {"distance_km": "number", "event_time": "timestamp"})
 
 
 def test_valid_request():
     req = parse({"order_id": "o1", "restaurant_id": "r1", "distance_km": 3, "event_time": "2026-11-02T12:00:00Z"})
-    assert req.fields == {"distance_km": 3.0}
+    assert req.fields == {"distance_km": 3.0, "event_time": datetime(2026, 11, 2, 12, tzinfo=timezone.utc)}
     assert req.event_time == datetime(2026, 11, 2, 12, tzinfo=timezone.utc)
 
 
