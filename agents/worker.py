@@ -11,6 +11,7 @@ from agents.alerts import AccuracyWatch
 from agents.context import AgentContext
 from agents.features import register_source_agent
 from agents.push import register_push_agent
+from agents.scoring import register_scoring_agent
 from agents.monitor import register_monitor_agent
 from fresco import devstack
 from fresco.config import FrescoConfig
@@ -18,7 +19,7 @@ from fresco.registry.client import PlatformClient
 from fresco.stores.online import open_online_store
 from streams.kafka import EventProducer, ensure_topics
 from streams.lag import LagCollector
-from streams.topics import DELIVERIES, PREDICTIONS
+from streams.topics import DELIVERIES, ORDERS, PREDICTIONS
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +66,8 @@ def create_app(config: FrescoConfig, views, with_monitor: bool = True) -> tuple[
         register_push_agent(app, pushed, ctx)
     if with_monitor:
         register_monitor_agent(app, ctx, AccuracyWatch(PlatformClient(bootstrap, actor="agent:monitor")))
+    if config.scoring_model:
+        register_scoring_agent(app, ctx, config.scoring_model)
     return app, ctx
 
 
@@ -80,7 +83,8 @@ def run_worker(config: FrescoConfig, loglevel: str = "warning") -> None:
     views = registered_views(bootstrap)
     log.warning("feature agents for: %s", ", ".join(v.name for v in views) or "no stream feature views")
     app, _ = create_app(config, views)
-    REGISTRY.register(LagCollector(bootstrap, {config.agents_app_id: source_topics(views)}))
+    topics = source_topics(views) + ([ORDERS.name] if config.scoring_model else [])
+    REGISTRY.register(LagCollector(bootstrap, {config.agents_app_id: topics}))
     start_http_server(config.agents_metrics_port, addr="127.0.0.1")
     log.info("agents /metrics on 127.0.0.1:%s", config.agents_metrics_port)
     quiet_worker(app, loglevel).execute_from_commandline()

@@ -42,6 +42,7 @@ class FrescoConfig(BaseSettings):
     serving_tag: str = "production"
     agents_metrics_port: int = Field(9464, ge=0, le=65535)
     archiver_metrics_port: int = Field(9465, ge=0, le=65535)
+    scoring_model: str | None = Field(None, description="model the agents score every order with (at serving_tag)")
     agents_app_id: str = Field("fresco-agents", description="Faust app id = consumer group of the agents")
     agent_batch_size: int = Field(2000, ge=1, le=100_000,
                                   description="events per feature-agent batch (1 = per event)")

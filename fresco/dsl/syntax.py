@@ -162,7 +162,7 @@ class _Parser:
             if prec is None or prec <= min_prec:
                 return left
             self.take()
-            right = self.expression(prec if op not in ("==", "!=", "<", "<=", ">", ">=") else prec)
+            right = self.expression(prec)  # left-associative
             left = Binary(op, left, right, tok.pos)
 
     def unary(self) -> Node:

@@ -33,7 +33,7 @@ def worker(config, stack):
     for view in (*DEMO_FEATURE_VIEWS, PUSHED_VIEW):  # the worker runs what the registry holds
         platform.define_feature_view(view)
     env = {"FRESCO_HOME": str(config.home), "FRESCO_AGENTS_METRICS_PORT": str(config.agents_metrics_port),
-           "FRESCO_TOPIC_PARTITIONS": str(config.topic_partitions)}
+           "FRESCO_TOPIC_PARTITIONS": str(config.topic_partitions), "FRESCO_SCORING_MODEL": "etd"}
     child = spawn_cli("agents-test", ["agents", "run"], env, config.home / "logs")
     url = f"http://127.0.0.1:{config.agents_metrics_port}/metrics"
     wait_http(child, url)
@@ -167,3 +167,55 @@ def test_pushed_feature_values_reach_the_online_store(worker, config, bootstrap)
     while decode_value(r.hget("fresco:fv:courier.eta_pushed:c-9", "value")) != 280.0:
         assert time.monotonic() < deadline, "the newest pushed value never reached Valkey"
         time.sleep(0.1)
+
+
+def test_streaming_scorer_predicts_each_order_with_the_deployed_model(worker, config, bootstrap):
+    import uuid
+
+    import numpy as np
+    import xgboost as xgb
+
+    from fresco.models.artifact import artifact_path, load_artifact, save_artifact
+    from fresco.models.spec import ETD
+    from fresco.registry.client import PlatformClient
+    from fresco.stores.online import OnlineRow
+    from fresco.stores.redis_store import RedisOnlineStore
+    from streams.topics import ORDERS
+
+    model = ETD.with_stats({"prep_1h_z#0": {"mean": 900.0, "stddev": 300.0, "min": 0.0, "max": 1.0}})
+    x = np.random.default_rng(5).uniform(0, 1000, size=(300, len(model.feature_names)))
+    booster = xgb.train({"max_depth": 3, "seed": 5}, xgb.DMatrix(x, label=x[:, 5] + x[:, 2]), 15)
+    model_uuid = str(uuid.uuid4())
+    uri = save_artifact(artifact_path(config.artifacts, "etd", model_uuid), booster, model,
+                        {"model_uuid": model_uuid}, {}, {})
+    platform = PlatformClient(bootstrap, actor="test")
+    platform.register_model(model_uuid=model_uuid, model_name="etd", run_id="t", artifact_uri=uri,
+                            config=model.to_dict(), features=model.feature_names, datasets={}, metrics={},
+                            feature_importance={})
+    platform.deploy("etd", config.serving_tag, model_uuid)
+    store = RedisOnlineStore.from_config(config)
+    store.write("restaurant.prep_time_mean_1h", 600, [OnlineRow("rS", {"value": 1000.0}, 1)])
+    store.write("restaurant.prep_time_mean_7d", 600, [OnlineRow("rS", {"value": 800.0}, 1)])
+    producer = EventProducer(bootstrap, partitioner="murmur2_random")
+    orders = [{"order_id": f"s-{i}", "restaurant_id": "rS", "customer_id": "c", "distance_km": 1.0 + i,
+               "event_time": T0 + timedelta(hours=i)} for i in range(3)]
+    for order in orders:
+        producer.send(ORDERS, order)
+    producer.flush()
+
+    codec = SingleObjectCodec(load(PREDICTIONS.value_schema))
+    deadline = time.monotonic() + 60
+    while True:
+        scored = {r["request_id"]: r for r in (codec.decode(m.value()) for m in read_to_end(bootstrap, PREDICTIONS.name))
+                  if r["request_id"].startswith("s-")}
+        if len(scored) == 3:
+            break
+        assert time.monotonic() < deadline, f"scored only {sorted(scored)}"
+        time.sleep(0.2)
+    served = load_artifact(uri)
+    for order in orders:
+        vector = served.vectorize({"distance_km": order["distance_km"], "event_time": order["event_time"]},
+                                  {"restaurant.prep_time_mean_1h": 1000.0, "restaurant.prep_time_mean_7d": 800.0})
+        record = scored[order["order_id"]]
+        assert record["model_uuid"] == model_uuid
+        assert record["prediction"] == pytest.approx(float(served.predict([vector])[0]), rel=1e-6)
