@@ -139,14 +139,15 @@ def simulate(ctx: click.Context, days: int, restaurants: int, seed: int) -> None
 
 @cli.group()
 def agents() -> None:
-    """Faust stream agents: near-real-time features and live model monitoring."""
+    """Faust stream agents: features, push values, live monitoring, streaming scoring."""
 
 
 @agents.command("run")
 @click.option("--loglevel", default="warning", show_default=True)
 @click.pass_context
 def agents_run(ctx: click.Context, loglevel: str) -> None:
-    """Run the Faust worker (feature agents + monitor); /metrics on FRESCO_AGENTS_METRICS_PORT."""
+    """Run the Faust worker: every registered stream/push feature view, the monitor, and
+    (with FRESCO_SCORING_MODEL) scoring of every order; /metrics on FRESCO_AGENTS_METRICS_PORT."""
     from agents.worker import run_worker
 
     run_worker(_config(ctx), loglevel)
