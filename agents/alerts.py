@@ -39,6 +39,10 @@ class AccuracyWatch:
             self._reference[model_uuid] = model.metrics.get("rmse") if model else None
         return self._reference[model_uuid]
 
+    def may_fire(self, model_uuid: str, live: RegressionState) -> bool:
+        """Cheap pre-check on the hot path: only then is `check` (which may read the log) worth a thread."""
+        return model_uuid not in self._raised and live.n >= self.policy.min_pairs
+
     def check(self, model_name: str, model_uuid: str, live: RegressionState) -> bool:
         """Blocking (reads and writes the platform log): call from a thread."""
         if model_uuid in self._raised:

@@ -134,11 +134,11 @@ def register_source_agent(app: faust.App, source_topic: str, views: list[Feature
 
 
 async def _write_online(ctx: AgentContext, views: list[FeatureView], latest: dict) -> None:
+    rows_by_view: dict[str, list[OnlineRow]] = defaultdict(list)
+    for (name, entity), (ts, value) in latest.items():
+        rows_by_view[name].append(OnlineRow(entity, {"value": value}, ts))
     for view in views:
-        if not view.online:
-            continue
-        rows = [OnlineRow(entity, {"value": value}, ts)
-                for (name, entity), (ts, value) in latest.items() if name == view.name]
-        if rows:
+        rows = rows_by_view.get(view.name)
+        if rows and view.online:
             await ctx.online.awrite(view.name, int(view.ttl.total_seconds()), rows)
             FRESHNESS.labels(view.name).set(max(r.event_time_ms for r in rows) / 1000)

@@ -50,21 +50,23 @@ def register_monitor_agent(app: faust.App, ctx: AgentContext, watch: AccuracyWat
                 state = state.merge(RegressionState.from_dict(value["state"]))
         return state
 
-    def publish(model_name: str, model_uuid: str) -> None:
-        live = merged(model_uuid)
+    def publish(model_name: str, model_uuid: str, live: RegressionState) -> None:
         for metric, value in live.summary().items():
             if metric != "n":
                 LIVE.labels(model_name, model_uuid, metric).set(value)
         LIVE_N.labels(model_name, model_uuid).set(live.n)
 
-    def complete(side: dict, partition: int) -> None:
+    def complete(side: dict, partition: int) -> RegressionState:
+        """Fold one joined pair in; returns the model's live state over this worker's partitions."""
         key = f"{side['m']}|{partition}"
         entry = stats.get(key) or {"name": side["name"], "state": None}
         state = RegressionState.from_dict(entry["state"])
         state.update(side["y"], side["p"])
         stats[key] = {"name": side["name"], "state": state.to_dict()}
         JOINED.labels(side["m"]).inc()
-        publish(side["name"], side["m"])
+        live = merged(side["m"])
+        publish(side["name"], side["m"], live)
+        return live
 
     async def agent(stream):
         async for event in stream.events():
@@ -81,10 +83,10 @@ def register_monitor_agent(app: faust.App, ctx: AgentContext, watch: AccuracyWat
             else:
                 side.update(y=record[label_field])
             if "p" in side and "y" in side:
-                complete(side, message.partition)
+                live = complete(side, message.partition)
                 pending.pop(message.key, None)
-                if watch is not None:
-                    await asyncio.to_thread(watch.check, side["name"], side["m"], merged(side["m"]))
+                if watch is not None and watch.may_fire(side["m"], live):
+                    await asyncio.to_thread(watch.check, side["name"], side["m"], live)
             else:
                 pending[message.key] = side
 

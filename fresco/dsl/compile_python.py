@@ -16,7 +16,7 @@ from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
 from fresco.dsl.checker import CUSTOM, Program
-from fresco.dsl.functions import PYTHON
+from fresco.dsl.functions import python_log
 from fresco.dsl.syntax import Binary, Call, DslError, Feature, ListLit, Lit, Ref, Request, Unary
 
 
@@ -44,7 +44,7 @@ class _Codegen:
         self.program, self.stats = program, stats
         self.lines: list[str] = []
         self.ns: dict[str, Any] = {"_clean": _clean, "_fmod": _fmod, "_bisect": bisect.bisect_right,
-                                   "_log": PYTHON["log"]}
+                                   "_log": python_log}
         self.n = 0
         self.inputs: dict[tuple[str, str], str] = {}
         self.outputs: dict[str, str] = {}

@@ -1,4 +1,6 @@
-"""Built-in functions: signature, Python implementation, Spark implementation.
+"""Built-in functions: signatures, and the Spark implementations.
+
+The Python forms are generated inline by fresco.dsl.compile_python.
 
 Null in, null out unless a function says otherwise (fill, if, isin on null).
 NaN inputs are nulls (both compilers convert them at the boundary), so the two
@@ -7,12 +9,8 @@ compiled forms agree on every input.
 
 from __future__ import annotations
 
-import bisect
 import math
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, Callable
-from zoneinfo import ZoneInfo
 
 NUMBER, BOOL, STRING, TIMESTAMP, NULL = "number", "bool", "string", "timestamp", "null"
 LIST_NUMBER, LIST_STRING = "list<number>", "list<string>"
@@ -29,18 +27,9 @@ class Builtin:
     stats: tuple[str, ...] = ()  # statistics frozen from the training set
 
 
-def _null_safe(fn: Callable[..., Any]) -> Callable[..., Any]:
-    def wrapped(*args):
-        return None if any(a is None for a in args) else fn(*args)
-    return wrapped
-
-
-def _log(x: float) -> float | None:
+def python_log(x: float) -> float | None:
+    """Natural log, null for x <= 0 (Spark's log gives null there too)."""
     return math.log(x) if x > 0 else None
-
-
-def _local(ts: datetime, tz: str) -> datetime:
-    return ts.astimezone(ZoneInfo(tz))
 
 
 BUILTINS: dict[str, Builtin] = {b.name: b for b in [
@@ -69,21 +58,6 @@ BUILTINS: dict[str, Builtin] = {b.name: b for b in [
     Builtin("lower", (STRING,), STRING, "lower case"),
     Builtin("length", (STRING,), NUMBER, "number of characters"),
 ]}
-
-PYTHON: dict[str, Callable[..., Any]] = {
-    "log": _null_safe(_log),
-    "abs": _null_safe(abs),
-    "clip": _null_safe(lambda x, lo, hi: min(max(x, lo), hi)),
-    "bucketize": _null_safe(lambda x, bounds: float(bisect.bisect_right(sorted(bounds), x))),
-    "index": _null_safe(lambda x, cats: float(cats.index(x)) if x in cats else -1.0),
-    "one_hot": _null_safe(lambda x, cat: 1.0 if x == cat else 0.0),
-    "hour_of_day": _null_safe(lambda ts, tz: float(_local(ts, tz).hour)),
-    "day_of_week": _null_safe(lambda ts, tz: float(_local(ts, tz).weekday())),
-    "is_weekend": _null_safe(lambda ts, tz: _local(ts, tz).weekday() >= 5),
-    "lower": _null_safe(lambda s: s.lower()),
-    "length": _null_safe(lambda s: float(len(s))),
-}
-
 
 def spark_impl(name: str, F, args: list, literals: list):
     """The Spark Column for builtin `name` (F = pyspark.sql.functions)."""
